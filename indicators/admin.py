@@ -1,0 +1,70 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import ActualValue, Indicator, IndicatorAlias, Period, ProgressReport, RecordedResult, Target
+
+
+class IndicatorAliasInline(admin.TabularInline):
+    model = IndicatorAlias
+    extra = 0
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    list_display = ("name", "code", "unit")
+    search_fields = ("name", "code", "aliases__name")
+    inlines = [IndicatorAliasInline]
+
+
+@admin.register(Target)
+class TargetAdmin(SimpleHistoryAdmin):
+    list_display = ("phrase", "kind", "comparator", "value", "value_max", "unit", "indicator", "period_end")
+    list_filter = ("kind", "comparator", "unit", "measure__task__plan__city", "measure__task__plan")
+    search_fields = ("phrase", "indicator__name")
+    list_select_related = ("indicator",)
+    raw_id_fields = ("measure",)
+
+
+@admin.register(RecordedResult)
+class RecordedResultAdmin(admin.ModelAdmin):
+    list_display = ("indicator", "city", "year", "value", "unit", "phrase")
+    list_filter = ("city", "year")
+    search_fields = ("indicator__name", "phrase")
+    list_select_related = ("indicator", "city")
+
+
+@admin.register(Period)
+class PeriodAdmin(admin.ModelAdmin):
+    list_display = ("plan", "start", "end", "due_date", "is_open")
+    list_filter = ("is_open", "plan__city", "plan")
+
+
+class ActualValueInline(admin.TabularInline):
+    model = ActualValue
+    extra = 0
+    raw_id_fields = ("target",)
+
+
+@admin.register(ProgressReport)
+class ProgressReportAdmin(SimpleHistoryAdmin):
+    list_display = ("measure", "unit", "period", "version", "state", "updated_at")
+    list_filter = ("state", "unit__region", "period__plan")
+    search_fields = ("measure__text", "unit__name", "narrative")
+    raw_id_fields = ("measure", "created_by", "reviewed_by")
+    list_select_related = ("measure", "measure__task", "unit", "period")
+    inlines = [ActualValueInline]
+
+
+@admin.register(ActualValue)
+class ActualValueAdmin(SimpleHistoryAdmin):
+    list_display = ("report", "target", "value", "numerator", "denominator")
+    list_filter = ("report__state", "report__period__plan")
+    search_fields = ("target__phrase", "report__unit__name")
+    raw_id_fields = ("report", "target")
+
+
+@admin.register(IndicatorAlias)
+class IndicatorAliasAdmin(admin.ModelAdmin):
+    list_display = ("name", "indicator")
+    search_fields = ("name", "indicator__name")
+    list_select_related = ("indicator",)

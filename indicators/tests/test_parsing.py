@@ -1,0 +1,95 @@
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from indicators.parsing import PlanContext, parse_result_value, parse_targets
+
+FIVE_YEARS = PlanContext(2023, 2027)
+ONE_YEAR = PlanContext(2024, 2024)
+
+
+def only(text, context=FIVE_YEARS):
+    result = parse_targets(text, context)
+    assert result.problems == []
+    assert len(result.targets) == 1, result.targets
+    return result.targets[0]
+
+
+def test_it_reads_wan_into_base_units():
+    target = only("2023—2027年全市城镇新增就业累计22.5万人以上")
+    assert (target.value, target.unit) == (Decimal("225000"), "人")
+    assert (target.kind, target.comparator) == ("flow_cumulative", "gte")
+    assert (target.period_start, target.period_end) == (date(2023, 1, 1), date(2027, 12, 31))
+
+
+def test_it_keeps_person_times_apart_from_persons():
+    training = only("开展职业技能培训10万人次以上", ONE_YEAR)
+    enrolment = only("招收全日制“粤菜师傅”相关专业1000人以上", ONE_YEAR)
+    assert (training.value, training.unit) == (Decimal("100000"), "人次")
+    assert enrolment.unit == "人"
+
+
+def test_it_reads_a_rate_under_control_as_a_ceiling():
+    target = only("城镇登记失业率控制在3.2%以内")
+    assert (target.kind, target.comparator, target.value, target.unit) == ("ceiling", "lte", Decimal("3.2"), "%")
+
+
+def test_it_reads_a_rate_to_reach_as_a_rate():
+    target = only("确保高校毕业生就业率达90%以上", PlanContext(2022, 2022))
+    assert (target.kind, target.comparator, target.value) == ("rate", "gte", Decimal("90"))
+
+
+def test_it_reads_a_range_and_its_year():
+    target = only("到2025年,建立1-2个主要面向残疾妇女的美丽工坊")
+    assert (target.kind, target.comparator) == ("range", "between")
+    assert (target.value, target.value_max, target.unit) == (Decimal("1"), Decimal("2"), "个")
+    assert target.period_end == date(2025, 12, 31)
+
+
+def test_it_reads_a_stock_level():
+    target = only("全市技能人才总量达120万人以上")
+    assert (target.kind, target.value) == ("stock", Decimal("1200000"))
+
+
+def test_it_reads_each_year_as_a_per_year_flow():
+    target = only("每年提供“展翅计划”实习岗位2000个以上")
+    assert (target.kind, target.value, target.unit) == ("flow_annual", Decimal("2000"), "个")
+
+
+def test_it_reads_several_targets_in_one_sentence():
+    result = parse_targets("每年提供“展翅计划”实习岗位2000个以上，见习岗位3000个以上", FIVE_YEARS)
+    assert [(t.value, t.subject) for t in result.targets] == [
+        (Decimal("2000"), "提供展翅计划实习岗位"),
+        (Decimal("3000"), "见习岗位"),
+    ]
+
+
+def test_it_reads_a_lowering_to_a_rate_as_a_ceiling():
+    target = only("阶段性降低失业保险费率至1%", ONE_YEAR)
+    assert (target.kind, target.comparator) == ("ceiling", "lte")
+
+
+def test_it_reads_a_chinese_numeral_before_a_measure_word():
+    target = only("力争在我市再升级一所技师学院", PlanContext(2020, 2020))
+    assert (target.value, target.unit) == (Decimal("1"), "所")
+
+
+@pytest.mark.parametrize("text", ["约10万人", "培训近5万人次"])
+def test_it_refuses_an_approximate_number_as_a_target(text):
+    result = parse_targets(text, FIVE_YEARS)
+    assert result.targets == []
+    assert "约数" in result.problems[0]
+
+
+@pytest.mark.parametrize("text", ["力争获得第46届世界技能大赛参赛资格", "出台人才强市“新四十条”"])
+def test_it_finds_no_target_in_names_and_ordinals(text):
+    result = parse_targets(text, FIVE_YEARS)
+    assert result.targets == []
+    assert "没有可作为目标的数值" in result.problems[0]
+
+
+def test_it_reads_reported_figures_with_their_hedges():
+    assert parse_result_value("47.73万人").value == Decimal("477300")
+    assert parse_result_value("超47万人次").unit == "人次"
+    assert parse_result_value("2.12%").value == Decimal("2.12")

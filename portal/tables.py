@@ -1,0 +1,54 @@
+import django_tables2 as tables
+from django.utils.translation import gettext_lazy as _
+
+from tasks.models import Measure, Plan
+
+
+class PortalTable(tables.Table):
+    """The one base table: the look every table of the portal shares."""
+
+    class Meta:
+        attrs = {"class": "table table-sm table-hover align-middle"}
+        template_name = "django_tables2/bootstrap5.html"
+
+
+class PlanTable(PortalTable):
+    title = tables.Column(verbose_name=_("工作方案"), linkify=("plan_detail", {"pk": tables.A("pk")}))
+    years_label = tables.Column(verbose_name=_("年度"), accessor="years_label", orderable=False)
+    task_count = tables.Column(verbose_name=_("任务"))
+    measure_count = tables.Column(verbose_name=_("措施"))
+    target_count = tables.Column(verbose_name=_("目标"))
+
+    class Meta(PortalTable.Meta):
+        model = Plan
+        fields = ("title", "years_label", "task_count", "measure_count", "target_count")
+        orderable = False
+
+
+class MeasureTable(PortalTable):
+    code = tables.Column(verbose_name=_("序号"), accessor="code", orderable=False, linkify=("measure_detail", {"pk": tables.A("pk")}))
+    text = tables.Column(verbose_name=_("工作措施"))
+    units = tables.TemplateColumn(
+        template_name="portal/_measure_units.html", verbose_name=_("责任单位"), orderable=False
+    )
+    targets = tables.TemplateColumn(
+        template_name="portal/_measure_targets.html", verbose_name=_("目标指标"), orderable=False
+    )
+    deadline_text = tables.Column(verbose_name=_("完成时限"))
+
+    class Meta(PortalTable.Meta):
+        model = Measure
+        fields = ("code", "text", "units", "targets", "deadline_text")
+        orderable = False
+
+
+class MyMeasureTable(PortalTable):
+    plan = tables.Column(verbose_name=_("工作方案"), accessor="task__plan__title")
+    code = tables.Column(verbose_name=_("序号"), accessor="code", orderable=False, linkify=("measure_detail", {"pk": tables.A("pk")}))
+    text = tables.Column(verbose_name=_("工作措施"))
+    programme = tables.Column(verbose_name=_("专项"), accessor="task__programme__name")
+    deadline = tables.Column(verbose_name=_("截止日期"))
+
+    class Meta(PortalTable.Meta):
+        model = Measure
+        fields = ("plan", "code", "text", "programme", "deadline")

@@ -1,0 +1,31 @@
+from decimal import Decimal
+
+from django import template
+
+register = template.Library()
+
+
+def _plain(value: Decimal) -> str:
+    text = format(value.normalize(), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+@register.filter
+def amount(value, unit: str = "") -> str:
+    """225000, 人 → 22.5万人; 3.2, % → 3.2%; amounts under 10,000 as they are."""
+    if value is None or value == "":
+        return ""
+    value = Decimal(value)
+    if unit in {"%", "百分点"} or abs(value) < 10000:
+        return f"{_plain(value)}{unit}"
+    if abs(value) >= 100_000_000 and value % 1_000_000 == 0:
+        return f"{_plain(value / 100_000_000)}亿{unit}"
+    return f"{_plain(value / 10000)}万{unit}"
+
+
+@register.simple_tag
+def target_value(target) -> str:
+    if target.comparator == "between":
+        return f"{amount(target.value)}–{amount(target.value_max, target.unit)}"
+    sign = "≤" if target.comparator == "lte" else "≥"
+    return f"{sign} {amount(target.value, target.unit)}"

@@ -1,0 +1,20 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
+    path("measures/<int:pk>/", views.measure_detail, name="measure_detail"),
+    path("my/measures/", views.my_measures, name="my_measures"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
+
+admin.site.site_header = "工作方案督办平台"
+admin.site.site_title = "工作方案督办平台"

@@ -1,0 +1,84 @@
+from collections import defaultdict
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django_tables2 import RequestConfig
+
+from indicators.baselines import baselines_for
+from indicators.models import Target
+from tasks.models import Measure, Plan, Responsibility
+from units.access import scope_for
+
+from .tables import MeasureTable, MyMeasureTable, PlanTable
+
+
+def _measures_with_details(queryset):
+    return queryset.select_related("task").prefetch_related(
+        Prefetch("responsibilities", queryset=Responsibility.objects.select_related("unit").order_by("role", "id")),
+        Prefetch("targets", queryset=Target.objects.select_related("indicator")),
+    )
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    plans = Plan.objects.visible_to(request.user).select_related("city").with_counts().order_by("city_id", "year_start")
+    by_city = defaultdict(list)
+    for plan in plans:
+        by_city[plan.city].append(plan)
+    cities = [(city, PlanTable(city_plans)) for city, city_plans in by_city.items()]
+    return render(request, "portal/home.html", {"cities": cities})
+
+
+@login_required
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_object_or_404(Plan.objects.visible_to(request.user).select_related("city"), pk=pk)
+    measures = list(_measures_with_details(Measure.objects.filter(task__plan=plan)))
+    baselines = baselines_for([t for m in measures for t in m.targets.all()], plan.city_id)
+    for measure in measures:
+        for target in measure.targets.all():
+            target.baseline = baselines.get(target.pk)
+    by_task = defaultdict(list)
+    for measure in measures:
+        by_task[measure.task_id].append(measure)
+    sections = []
+    current = None
+    for task in plan.tasks.select_related("section", "programme").order_by("number"):
+        if current is None or current["section"] != task.section:
+            current = {"section": task.section, "tasks": []}
+            sections.append(current)
+        current["tasks"].append((task, MeasureTable(by_task[task.pk])))
+    return render(request, "portal/plan_detail.html", {"plan": plan, "sections": sections})
+
+
+@login_required
+def measure_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    measure = get_object_or_404(
+        _measures_with_details(Measure.objects.visible_to(request.user)).select_related(
+            "task__plan__city", "task__programme", "task__section"
+        ),
+        pk=pk,
+    )
+    targets = list(measure.targets.all())
+    baselines = baselines_for(targets, measure.task.plan.city_id)
+    for target in targets:
+        target.baseline = baselines.get(target.pk)
+    history = measure.history.select_related("history_user").order_by("-history_date")[:50]
+    return render(
+        request, "portal/measure_detail.html", {"measure": measure, "targets": targets, "history": history}
+    )
+
+
+@login_required
+def my_measures(request: HttpRequest) -> HttpResponse:
+    scope = scope_for(request.user)
+    measures = (
+        Measure.objects.visible_to(request.user)
+        .of_units(scope.unit_ids("staff", "reviewer"))
+        .select_related("task__plan", "task__programme")
+        .order_by("task__plan_id", "task__number", "seq")
+    )
+    table = MyMeasureTable(measures)
+    RequestConfig(request, paginate={"per_page": 25}).configure(table)
+    return render(request, "portal/my_measures.html", {"table": table})

@@ -1,0 +1,41 @@
+from django.db import models
+from django.db.models import Count, Q
+
+from units.access import scope_for
+
+
+class PlanQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        scope = scope_for(user)
+        if scope.all_cities:
+            return self
+        return self.filter(city_id__in=scope.city_ids)
+
+    def with_counts(self):
+        return self.annotate(
+            task_count=Count("tasks", distinct=True),
+            measure_count=Count("tasks__measures", distinct=True),
+            target_count=Count("tasks__measures__targets", distinct=True),
+        )
+
+
+class TaskQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        scope = scope_for(user)
+        if scope.all_cities:
+            return self
+        return self.filter(plan__city_id__in=scope.city_ids)
+
+
+class MeasureQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        scope = scope_for(user)
+        if scope.all_cities:
+            return self
+        return self.filter(task__plan__city_id__in=scope.city_ids)
+
+    def of_units(self, unit_ids, role: str | None = None):
+        condition = Q(responsibilities__unit_id__in=unit_ids)
+        if role:
+            condition &= Q(responsibilities__role=role)
+        return self.filter(condition).distinct()
