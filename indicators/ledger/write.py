@@ -13,6 +13,7 @@ from django.db import transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from indicators.models import Target
+from indicators.signals import notify_progress_changed
 from tasks.models import Measure, Plan, Responsibility, Section, Task
 
 from .validate import LedgerDraft
@@ -169,4 +170,6 @@ def ledger_write(*, draft: LedgerDraft, plan: Plan) -> ImportSummary:
         "indicator_id", "kind", "comparator", "value", "value_max", "unit", "period_start", "period_end", "phrase"
     ]
     _sync(Target, existing_targets, wanted_targets, target_fields, summary, "targets")
+    if summary.changed:
+        notify_progress_changed(m.pk for m in measures.values())
     return summary

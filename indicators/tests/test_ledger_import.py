@@ -111,3 +111,21 @@ def test_reimporting_the_same_file_changes_nothing(tmp_path):
     assert first.summary.changed
     assert not second.summary.changed
     assert second.summary.unchanged["measures"] == 1
+
+
+def test_an_import_that_changes_something_tells_the_rollups_after_commit(tmp_path, django_capture_on_commit_callbacks):
+    from indicators.signals import progress_changed
+
+    received = []
+    handler = lambda sender, measure_ids, **kwargs: received.append(measure_ids)  # noqa: E731
+    progress_changed.connect(handler)
+    try:
+        path = workbook(tmp_path, [["1", "稳就业", "开展招聘活动。", "市人社局", "", "2025年12月", "就业创业"]])
+        with django_capture_on_commit_callbacks(execute=True):
+            import_file(path)
+        assert len(received) == 1 and len(received[0]) == 1
+        with django_capture_on_commit_callbacks(execute=True):
+            import_file(path)
+        assert len(received) == 1  # unchanged: nothing to recompute
+    finally:
+        progress_changed.disconnect(handler)
