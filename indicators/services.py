@@ -1,20 +1,14 @@
-"""Writes of the indicators app: the indicator catalogue, reported results and ledger imports."""
+"""Writes of the indicators app: the indicator catalogue and the results cities reported."""
 
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
-from django.utils.text import slugify
 
-from tasks.models import Plan, Programme
 from units.models import Region
 
-from .ledger.read import LedgerFileError, read_ledger
-from .ledger.validate import LedgerDraft, validate_ledger
-from .ledger.write import ImportSummary, LedgerNotValid, ledger_write
 from .models import Indicator, IndicatorAlias, RecordedResult
 from .parsing import parse_result_value
 
@@ -98,57 +92,3 @@ def results_load_csv(*, path: Path, source_document: str = "") -> int:
         )
         created += was_created
     return created
-
-
-@dataclass
-class LedgerImport:
-    draft: LedgerDraft
-    summary: ImportSummary | None
-
-
-def ledger_import_file(
-    *,
-    path: Path,
-    city: Region,
-    title: str,
-    year_start: int,
-    year_end: int,
-    slug: str = "",
-    frequency: str = Plan.Frequency.MONTHLY,
-    source_document: str = "",
-    default_programme: Programme | None = None,
-    dry_run: bool = False,
-) -> LedgerImport:
-    """Read, validate and (unless dry_run or invalid) write one ledger file into a plan."""
-    sheets = read_ledger(path)
-    if len(sheets) > 1:
-        names = "、".join(sheet.name for sheet in sheets)
-        raise LedgerFileError(f"文件中有多个工作表含台账数据（{names}），请指定要导入的工作表")
-    draft = validate_ledger(
-        sheets[0], city=city, year_start=year_start, year_end=year_end, default_programme=default_programme
-    )
-    if dry_run or not draft.ok:
-        return LedgerImport(draft, None)
-    with transaction.atomic():
-        plan, _created = Plan.objects.get_or_create(
-            city=city,
-            title=title,
-            defaults={
-                "slug": slug or slugify(f"{city.code}-{year_start}-{year_end}-{title}", allow_unicode=False)[:60],
-                "year_start": year_start,
-                "year_end": year_end,
-                "frequency": frequency,
-                "source_document": source_document,
-            },
-        )
-        summary = ledger_write(draft=draft, plan=plan)
-    return LedgerImport(draft, summary)
-
-
-__all__ = [
-    "LedgerFileError",
-    "LedgerNotValid",
-    "indicators_load_csv",
-    "ledger_import_file",
-    "results_load_csv",
-]

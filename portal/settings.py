@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "tasks",
     "indicators",
     "portal",
+    "portal.imports",
+    "portal.dashboards",
 ]
 
 MIDDLEWARE = [

@@ -8,7 +8,7 @@ from openpyxl import Workbook
 
 from indicators.ledger.read import LedgerFileError, read_ledger
 from indicators.models import Target
-from indicators.services import ledger_import_file
+from indicators.ledger.importing import ledger_import_file
 from tasks.models import Measure, Plan
 from units.models import Region
 

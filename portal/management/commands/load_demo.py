@@ -9,7 +9,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from indicators.ledger.read import LedgerFileError
-from indicators.services import indicators_load_csv, ledger_import_file, results_load_csv
+from indicators.ledger.importing import ledger_import_file
+from indicators.services import indicators_load_csv, results_load_csv
 from tasks.models import Plan
 from tasks.services import programmes_load_csv
 from units.models import Membership, Region, Unit
