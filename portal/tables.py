@@ -25,16 +25,24 @@ class PlanTable(PortalTable):
         orderable = False
 
 
+def _width(name: str) -> dict:
+    return {"th": {"class": name}}
+
+
 class MeasureTable(PortalTable):
-    code = tables.Column(verbose_name=_("序号"), accessor="code", orderable=False, linkify=("measure_detail", {"pk": tables.A("pk")}))
-    text = tables.Column(verbose_name=_("工作措施"))
+    code = tables.Column(
+        verbose_name=_("序号"), accessor="code", orderable=False,
+        linkify=("measure_detail", {"pk": tables.A("pk")}), attrs=_width("code"),
+    )
+    text = tables.Column(verbose_name=_("工作措施"), attrs=_width("text"))
     units = tables.TemplateColumn(
-        template_name="portal/_measure_units.html", verbose_name=_("责任单位"), orderable=False
+        template_name="portal/_measure_units.html", verbose_name=_("责任单位"), orderable=False, attrs=_width("units")
     )
     targets = tables.TemplateColumn(
-        template_name="portal/_measure_targets.html", verbose_name=_("目标指标"), orderable=False
+        template_name="portal/_measure_targets.html", verbose_name=_("目标指标"), orderable=False,
+        attrs=_width("targets"),
     )
-    deadline_text = tables.Column(verbose_name=_("完成时限"))
+    deadline_text = tables.Column(verbose_name=_("完成时限"), attrs=_width("deadline_text"))
 
     class Meta(PortalTable.Meta):
         model = Measure

@@ -29,3 +29,9 @@ def target_value(target) -> str:
         return f"{amount(target.value)}–{amount(target.value_max, target.unit)}"
     sign = "≤" if target.comparator == "lte" else "≥"
     return f"{sign} {amount(target.value, target.unit)}"
+
+
+@register.filter
+def with_role(responsibilities, role: str) -> list:
+    """The prefetched responsibilities of a measure that have this role (lead / support)."""
+    return [r for r in responsibilities if r.role == role]
