@@ -1,7 +1,18 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import ActualValue, Indicator, IndicatorAlias, Period, ProgressReport, RecordedResult, Target
+from .models import (
+    ActualValue,
+    Evidence,
+    Indicator,
+    IndicatorAlias,
+    Notification,
+    Period,
+    ProgressReport,
+    RecordedResult,
+    Reminder,
+    Target,
+)
 
 
 class IndicatorAliasInline(admin.TabularInline):
@@ -34,9 +45,25 @@ class RecordedResultAdmin(admin.ModelAdmin):
 
 
 @admin.register(Period)
-class PeriodAdmin(admin.ModelAdmin):
+class PeriodAdmin(SimpleHistoryAdmin):
     list_display = ("plan", "start", "end", "due_date", "is_open")
     list_filter = ("is_open", "plan__city", "plan")
+    # Opening and closing go through the services, so that a reopening keeps its reason.
+    readonly_fields = ("is_open", "closed_at")
+    actions = ["close_periods"]
+
+    @admin.action(description="关闭所选周期")
+    def close_periods(self, request, queryset):
+        from .services import ReportingError, period_close
+
+        closed = 0
+        for period in queryset.filter(is_open=True):
+            try:
+                period_close(period=period, user=request.user)
+                closed += 1
+            except ReportingError:
+                pass
+        self.message_user(request, f"已关闭 {closed} 个周期；重新开放请在“填报周期”页面填写原因。")
 
 
 class ActualValueInline(admin.TabularInline):
@@ -68,3 +95,25 @@ class IndicatorAliasAdmin(admin.ModelAdmin):
     list_display = ("name", "indicator")
     search_fields = ("name", "indicator__name")
     list_select_related = ("indicator",)
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "size", "report", "uploaded_by", "uploaded_at")
+    list_filter = ("kind",)
+    raw_id_fields = ("report", "uploaded_by")
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ("title", "user", "kind", "created_at", "read_at")
+    list_filter = ("kind",)
+    search_fields = ("title", "user__username")
+    raw_id_fields = ("user", "report")
+
+
+@admin.register(Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    list_display = ("kind", "unit", "period", "measure", "sent_at", "sent_by")
+    list_filter = ("kind", "period__plan")
+    raw_id_fields = ("measure", "unit", "period", "sent_by")

@@ -1,11 +1,14 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from tasks.models import Measure, Plan
 from units.models import Region, Unit
+
+from .querysets import NotificationQuerySet, PeriodQuerySet, ProgressReportQuerySet
 
 
 class Indicator(models.Model):
@@ -130,14 +133,29 @@ class RecordedResult(models.Model):
         return f"{self.city} {self.year} {self.indicator}: {self.value}{self.unit}"
 
 
+def period_label(start, end) -> str:
+    """2024年3月, or 2024年第1季度 for a quarter."""
+    if (end - start).days > 31:
+        return _("%(year)s年第%(quarter)s季度") % {"year": start.year, "quarter": (start.month - 1) // 3 + 1}
+    return _("%(year)s年%(month)s月") % {"year": start.year, "month": start.month}
+
+
 class Period(models.Model):
-    """A reporting period of a plan (a month, or a quarter where the plan says so)."""
+    """A reporting period of a plan (a month, or a quarter where the plan says so).
+
+    Admins open and close periods; reopening a closed one needs a reason, which the
+    period's history keeps (history_change_reason).
+    """
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="periods")
     start = models.DateField(_("开始"))
     end = models.DateField(_("结束"))
     due_date = models.DateField(_("报送截止"))
     is_open = models.BooleanField(_("开放填报"), default=True)
+    closed_at = models.DateTimeField(_("关闭时间"), null=True, blank=True)
+
+    objects = PeriodQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("填报周期")
@@ -150,6 +168,20 @@ class Period(models.Model):
 
     def __str__(self) -> str:
         return f"{self.start:%Y-%m}"
+
+    @property
+    def is_quarter(self) -> bool:
+        return (self.end - self.start).days > 31
+
+    @property
+    def label(self) -> str:
+        return period_label(self.start, self.end)
+
+    def has_started(self, today) -> bool:
+        return self.start <= today
+
+    def is_late(self, today) -> bool:
+        return today > self.due_date
 
 
 class ProgressReport(models.Model):
@@ -167,9 +199,9 @@ class ProgressReport(models.Model):
         BEHIND = "behind", _("滞后")
         DONE = "done", _("已完成")
 
-    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="reports")
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="reports")
-    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="reports")
+    measure = models.ForeignKey(Measure, verbose_name=_("工作措施"), on_delete=models.CASCADE, related_name="reports")
+    unit = models.ForeignKey(Unit, verbose_name=_("填报单位"), on_delete=models.PROTECT, related_name="reports")
+    period = models.ForeignKey(Period, verbose_name=_("填报周期"), on_delete=models.PROTECT, related_name="reports")
     version = models.PositiveSmallIntegerField(_("版本"), default=1)
     state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.DRAFT)
     narrative = models.TextField(_("进展情况"), blank=True)
@@ -183,8 +215,15 @@ class ProgressReport(models.Model):
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_comment = models.TextField(_("审核意见"), blank=True)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # Optimistic locking: every save bumps it; a save based on an older revision is refused.
+    revision = models.PositiveIntegerField(_("修订号"), default=0)
 
+    objects = ProgressReportQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -193,13 +232,23 @@ class ProgressReport(models.Model):
         ordering = ["period_id", "measure_id", "unit_id", "version"]
         constraints = [
             models.UniqueConstraint(fields=["measure", "unit", "period", "version"], name="report_unique_version"),
+            # At most one version in the works (draft, submitted or returned) at a time;
+            # earlier approved versions stay as they were.
+            models.UniqueConstraint(
+                fields=["measure", "unit", "period"], condition=~Q(state="approved"), name="report_one_open_version"
+            ),
             models.CheckConstraint(
                 condition=Q(state__in=["draft", "submitted", "approved", "returned"]), name="report_state_valid"
             ),
+            models.CheckConstraint(condition=Q(version__gte=1), name="report_version_positive"),
         ]
 
     def __str__(self) -> str:
         return f"{self.measure} · {self.unit} · {self.period} v{self.version}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.state in {self.State.DRAFT, self.State.RETURNED}
 
 
 class ActualValue(models.Model):
@@ -229,3 +278,101 @@ class ActualValue(models.Model):
                 condition=Q(numerator__isnull=True) | Q(numerator__gte=0), name="actual_numerator_non_negative"
             ),
         ]
+
+
+class Evidence(models.Model):
+    """A file attached to a report (a notice, a photo, a table), its type read from its content."""
+
+    class Kind(models.TextChoices):
+        PDF = "pdf", "PDF"
+        PNG = "png", _("PNG 图片")
+        JPEG = "jpeg", _("JPEG 图片")
+        DOCX = "docx", _("Word 文档")
+        XLSX = "xlsx", _("Excel 表格")
+        OLE = "ole", _("Word/Excel 97-2003 文档")
+
+    report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField(_("文件"), upload_to="evidence/%Y/%m/")
+    name = models.CharField(_("文件名"), max_length=200)
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("佐证材料")
+        verbose_name_plural = _("佐证材料")
+        ordering = ["report_id", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["pdf", "png", "jpeg", "docx", "xlsx", "ole"]), name="evidence_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Notification(models.Model):
+    """A message to one user in the portal: a reminder, a report to review, a report returned."""
+
+    class Kind(models.TextChoices):
+        REMINDER = "reminder", _("催办")
+        ESCALATION = "escalation", _("逾期提醒")
+        SUBMITTED = "submitted", _("待审核")
+        RETURNED = "returned", _("已退回")
+        APPROVED = "approved", _("已通过")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices)
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("内容"), blank=True)
+    url = models.CharField(_("链接"), max_length=300, blank=True)
+    report = models.ForeignKey(
+        ProgressReport, null=True, blank=True, on_delete=models.SET_NULL, related_name="notifications"
+    )
+    created_at = models.DateTimeField(_("时间"), default=timezone.now)
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("通知")
+        verbose_name_plural = _("通知")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_user_unread")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Reminder(models.Model):
+    """A reminder sent for one missing report; automatic ones are sent once per kind."""
+
+    class Kind(models.TextChoices):
+        DUE_SOON = "due_soon", _("即将到期")
+        LATE = "late", _("逾期未报")
+        ESCALATED = "escalated", _("逾期上报审核员")
+        MANUAL = "manual", _("人工催办")
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="reminders")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="reminders")
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
+    sent_at = models.DateTimeField(_("发送时间"), default=timezone.now)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("催办记录")
+        verbose_name_plural = _("催办记录")
+        ordering = ["-sent_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "unit", "period", "kind"], condition=~Q(kind="manual"), name="reminder_once_per_kind"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.unit} · {self.period}"

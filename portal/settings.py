@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -115,6 +116,8 @@ AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_LOCKOUT_TEMPLATE = "reporting/locked_out.html"  # a clear message in Chinese, status 429
+AXES_HTTP_RESPONSE_CODE = 429
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -157,7 +160,13 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Progress reporting: find missing and late reports every morning, remind, escalate.
+    "reporting-reminders": {
+        "task": "indicators.tasks.reminders_send_task",
+        "schedule": crontab(hour=9, minute=0),
+    },
+}
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "portal@localhost")
@@ -178,6 +187,31 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Progress reporting (indicators): when a period's report is due, when reminders go out,
+# what evidence files may be.
+REPORTING_DUE_DAY = int(os.environ.get("REPORTING_DUE_DAY", "5"))  # day of the month after the period
+REPORTING_REMIND_DAYS_BEFORE_DUE = int(os.environ.get("REPORTING_REMIND_DAYS_BEFORE_DUE", "3"))
+REPORTING_ESCALATE_AFTER_DAYS = int(os.environ.get("REPORTING_ESCALATE_AFTER_DAYS", "5"))  # days after the due date
+REPORTING_EVIDENCE_MAX_BYTES = int(os.environ.get("REPORTING_EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024)))
+REPORTING_EVIDENCE_MAX_FILES = 10  # per report
+
+# Rollups and dashboards (portal.dashboards): a change marks its measures dirty and queues
+# a recompute a little later, so that a burst of approvals is one job; a sweep every minute
+# catches what could not be queued (broker down, worker killed); a nightly full rebuild adds
+# the new month and repairs any drift.
+ROLLUP_DEBOUNCE_SECONDS = float(os.environ.get("ROLLUP_DEBOUNCE_SECONDS", "2"))
+# A dashboard's body is kept in the cache until the next rollup run (0: never cached).
+DASHBOARD_CACHE_SECONDS = int(os.environ.get("DASHBOARD_CACHE_SECONDS", "600"))
+CELERY_BEAT_SCHEDULE["rollups-sweep-dirty"] = {"task": "dashboards.recompute_dirty", "schedule": 60.0}
+CELERY_BEAT_SCHEDULE["rollups-rebuild"] = {"task": "dashboards.rebuild", "schedule": crontab(hour=2, minute=30)}
+
+# Ledger import (portal.imports): what one upload may hold. An xlsx is a zip: its declared
+# unpacked size and entry count are checked before it is opened (zip bombs).
+IMPORTS_MAX_FILE_BYTES = int(os.environ.get("IMPORTS_MAX_FILE_BYTES", str(20 * 1024 * 1024)))
+IMPORTS_MAX_UNZIPPED_BYTES = int(os.environ.get("IMPORTS_MAX_UNZIPPED_BYTES", str(200 * 1024 * 1024)))
+IMPORTS_MAX_ZIP_ENTRIES = int(os.environ.get("IMPORTS_MAX_ZIP_ENTRIES", "500"))
+IMPORTS_MAX_ROWS = int(os.environ.get("IMPORTS_MAX_ROWS", "50000"))
 
 # Where the seed ledgers and reference data live (load_demo reads them).
 FIXTURES_ROOT = BASE_DIR / "fixtures"

@@ -49,14 +49,3 @@ class MeasureTable(PortalTable):
         fields = ("code", "text", "units", "targets", "deadline_text")
         orderable = False
 
-
-class MyMeasureTable(PortalTable):
-    plan = tables.Column(verbose_name=_("工作方案"), accessor="task__plan__title")
-    code = tables.Column(verbose_name=_("序号"), accessor="code", orderable=False, linkify=("measure_detail", {"pk": tables.A("pk")}))
-    text = tables.Column(verbose_name=_("工作措施"))
-    programme = tables.Column(verbose_name=_("专项"), accessor="task__programme__name")
-    deadline = tables.Column(verbose_name=_("截止日期"))
-
-    class Meta(PortalTable.Meta):
-        model = Measure
-        fields = ("plan", "code", "text", "programme", "deadline")

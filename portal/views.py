@@ -4,14 +4,13 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django_tables2 import RequestConfig
 
 from indicators.baselines import baselines_for
+from indicators.progress_page import measure_progress_context
 from indicators.models import Target
 from tasks.models import Measure, Plan, Responsibility
-from units.access import scope_for
 
-from .tables import MeasureTable, MyMeasureTable, PlanTable
+from .tables import MeasureTable, PlanTable
 
 
 def _measures_with_details(queryset):
@@ -64,21 +63,8 @@ def measure_detail(request: HttpRequest, pk: int) -> HttpResponse:
     baselines = baselines_for(targets, measure.task.plan.city_id)
     for target in targets:
         target.baseline = baselines.get(target.pk)
-    history = measure.history.select_related("history_user").order_by("-history_date")[:50]
     return render(
-        request, "portal/measure_detail.html", {"measure": measure, "targets": targets, "history": history}
+        request,
+        "portal/measure_detail.html",
+        {"measure": measure, "targets": targets, **measure_progress_context(request.user, measure, targets)},
     )
-
-
-@login_required
-def my_measures(request: HttpRequest) -> HttpResponse:
-    scope = scope_for(request.user)
-    measures = (
-        Measure.objects.visible_to(request.user)
-        .of_units(scope.unit_ids("staff", "reviewer"))
-        .select_related("task__plan", "task__programme")
-        .order_by("task__plan_id", "task__number", "seq")
-    )
-    table = MyMeasureTable(measures)
-    RequestConfig(request, paginate={"per_page": 25}).configure(table)
-    return render(request, "portal/my_measures.html", {"table": table})

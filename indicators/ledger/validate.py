@@ -1,37 +1,45 @@
 """Turn read rows into a draft ledger, naming every problem by sheet, row and column.
 
 Lookups (units, programmes, indicators) are loaded once per file; nothing is written here.
-The preview an admin sees is this layer's output.
+The preview an admin sees is this layer's output. Every problem belongs to a row (or to the
+task a row opens), so that the admin may choose to import only the good rows.
 """
 
 from __future__ import annotations
 
 import calendar
+import functools
 import re
-from dataclasses import dataclass, field
-from datetime import date
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
 
 from indicators.models import Indicator, IndicatorAlias
 from indicators.parsing import ParsedTarget, PlanContext, parse_targets, strip_quotes
 from tasks.models import Programme
 from units.models import Region, Unit, UnitAlias
 
-from .read import FIELD_LABELS, LedgerRow, LedgerSheet
+from .read import FIELD_LABELS, INFORMATIONAL_FIELDS, LedgerRow, LedgerSheet
 
 CHINESE_NUMERALS = "一二三四五六七八九十"
 SECTION_NUMBER_RE = re.compile(rf"^[(（]?([{CHINESE_NUMERALS}]+)[)）]?[、.．]?\s*(.*)$", re.S)
+DIGITS_RE = re.compile(r"\d+(?:\.\d+)?")
 TASK_NUMBER_RE = re.compile(r"^\s*(\d+)\s*[.．、]?\s*(.*)$", re.S)
+NOTE_RE = re.compile(r"^\s*(注|备注|说明|填表说明|填报说明|附注|填表人|审核人|联系人|制表)\s*[:：]")
 UNIT_SEPARATORS = "、，,；;/／\n"
 COLLECTIVE_UNITS = {
     "各镇街": Unit.Kind.TOWN,
     "各镇(街)": Unit.Kind.TOWN,
     "各镇（街）": Unit.Kind.TOWN,
     "各镇区": Unit.Kind.TOWN,
+    "各镇(区)": Unit.Kind.TOWN,
     "各区": Unit.Kind.DISTRICT,
     "各市(区)": Unit.Kind.DISTRICT,
     "各市（区）": Unit.Kind.DISTRICT,
     "各县(市、区)": Unit.Kind.DISTRICT,
     "各县（市、区）": Unit.Kind.DISTRICT,
+    "各县(市,区)": Unit.Kind.DISTRICT,
 }
 
 
@@ -77,6 +85,8 @@ class DraftMeasure:
     support_ids: list[int]
     targets: list[DraftTarget]
     place: Place
+    problems: list[Problem] = field(default_factory=list)
+    units_text: str = ""  # the unit names as the file gives them, for the preview
 
 
 @dataclass
@@ -84,6 +94,7 @@ class DraftSection:
     seq: int
     number: str
     title: str
+    place: Place | None = None
 
 
 @dataclass
@@ -94,6 +105,7 @@ class DraftTask:
     section_seq: int | None
     measures: list[DraftMeasure] = field(default_factory=list)
     place: Place | None = None
+    problems: list[Problem] = field(default_factory=list)
 
 
 @dataclass
@@ -103,6 +115,10 @@ class LedgerDraft:
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     unknown_units: dict[str, list[Place]] = field(default_factory=dict)
+    # Filled by without_bad_rows(): what the file holds but this import leaves alone.
+    skipped_measures: set[tuple[int, int]] = field(default_factory=set)
+    skipped_tasks: set[int] = field(default_factory=set)
+    skipped_problems: list[Problem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -116,18 +132,48 @@ class LedgerDraft:
     def target_count(self) -> int:
         return sum(len(measure.targets) for measure in self.measures)
 
+    @property
+    def error_rows(self) -> set[int]:
+        return {problem.place.row for problem in self.problems}
+
+    def without_bad_rows(self) -> LedgerDraft:
+        """The rows that can be written, for an admin who chose to skip the others. A task
+        with a problem is skipped with all its measures; rows it leaves out are not flagged
+        as missing, and what they hold in the database stays as it is."""
+        tasks, skipped_measures, skipped_tasks = [], set(), set()
+        for task in self.tasks:
+            if task.problems:
+                skipped_tasks.add(task.number)
+                continue
+            good = [m for m in task.measures if not m.problems]
+            skipped_measures |= {(task.number, m.seq) for m in task.measures if m.problems}
+            tasks.append(replace(task, measures=good))
+        return replace(
+            self,
+            tasks=tasks,
+            problems=[],
+            skipped_measures=skipped_measures,
+            skipped_tasks=skipped_tasks,
+            skipped_problems=list(self.problems),
+        )
+
+
+# A unit chosen for creation in the preview has no id yet: it stands in with a negative one.
+UnitOverrides = dict[str, int]
+
 
 class UnitDirectory:
     """The units of a city (and of its districts and towns) by name and alias."""
 
-    def __init__(self, city: Region):
-        region_ids = list(
-            Region.objects.filter(pk=city.pk).values_list("pk", flat=True)
-        ) + list(Region.objects.filter(parent=city).values_list("pk", flat=True))
+    def __init__(self, city: Region, overrides: UnitOverrides | None = None):
+        region_ids = [city.pk, *Region.objects.filter(parent=city).values_list("pk", flat=True)]
         units = list(Unit.objects.filter(region_id__in=region_ids).values_list("pk", "name", "kind"))
         self.by_name = {self.key(name): pk for pk, name, _kind in units}
         for alias, unit_id in UnitAlias.objects.filter(region_id__in=region_ids).values_list("name", "unit_id"):
             self.by_name.setdefault(self.key(alias), unit_id)
+        for name, unit_id in (overrides or {}).items():
+            self.by_name[self.key(name)] = unit_id
+        self._resolved: dict[str, list[int] | None] = {}
         self.by_kind: dict[str, list[int]] = {}
         for pk, _name, kind in units:
             self.by_kind.setdefault(kind, []).append(pk)
@@ -137,6 +183,12 @@ class UnitDirectory:
         return re.sub(r"\s", "", name).replace("（", "(").replace("）", ")")
 
     def resolve(self, name: str) -> list[int] | None:
+        if name not in self._resolved:
+            self._resolved[name] = self._resolve(name)
+        found = self._resolved[name]
+        return list(found) if found is not None else None
+
+    def _resolve(self, name: str) -> list[int] | None:
         key = self.key(name)
         if key in self.by_name:
             return [self.by_name[key]]
@@ -148,6 +200,11 @@ class UnitDirectory:
 
 def split_units(text: str) -> list[str]:
     """Names in one cell, separated by 、，,；/ or line breaks, but not inside brackets."""
+    return list(_split_units(text))
+
+
+@functools.lru_cache(maxsize=8192)
+def _split_units(text: str) -> tuple[str, ...]:
     names, current, depth = [], "", 0
     for char in text:
         if char in "(（":
@@ -160,39 +217,99 @@ def split_units(text: str) -> list[str]:
         else:
             current += char
     names.append(current)
-    return [name.strip() for name in names if name.strip()]
+    return tuple(name.strip() for name in names if name.strip())
 
 
+RANGE_SEPARATORS = "—–~～至到"
+QUARTERS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+DEADLINE_HINT = "可写“2024年12月”“2024年6月30日”“2024-06-30”“每年”“2023—2027年”"
+
+
+@functools.lru_cache(maxsize=4096)
 def parse_deadline(text: str, year_start: int, year_end: int) -> tuple[date | None, bool]:
     """完成时限 → (deadline, recurring). Raises ValueError when it is neither a date nor a period."""
-    text = (text or "").strip()
+    original = (text or "").strip()
+    text = unicodedata.normalize("NFKC", original).replace(" ", "")
     plan_end = date(year_end, 12, 31)
     if not text:
         return plan_end, False
-    if text in {"每年", "每年度", "年度"} or text.startswith("每年"):
+    if text.startswith(("每年", "每季", "每月", "每半年")) or text in {"年度", "每年度", "逐年"}:
         return plan_end, True
-    if any(word in text for word in ("长期", "持续")):
+    if any(word in text for word in ("长期", "持续", "常态化", "全年", "年内", "贯穿全年")) and not re.search(r"\d{4}", text):
         return plan_end, False
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        return date.fromisoformat(text), False
-    span = re.fullmatch(r"(\d{4})\s*[—\-–~至到]+\s*(\d{4})年?", text)
-    if span:
-        return date(int(span.group(2)), 12, 31), False
-    month = re.fullmatch(r"(\d{4})年(\d{1,2})月(?:(\d{1,2})日)?(?:底|前|底前|以前)?", text)
-    if month:
-        year, mon = int(month.group(1)), int(month.group(2))
-        if not 1 <= mon <= 12:
-            raise ValueError(f"“{text}”中的月份不存在")
-        day = int(month.group(3)) if month.group(3) else calendar.monthrange(year, mon)[1]
-        return date(year, mon, day), False
-    year_only = re.fullmatch(r"(?:到|至)?(\d{4})年(?:底|末)?(?:前|以前)?", text)
+    serial = re.fullmatch(r"(\d{5})(?:\.0+)?", text)
+    if serial and 20000 <= int(serial.group(1)) <= 80000:
+        # An Excel date serial that lost its date format (days since 1899-12-30).
+        return date(1899, 12, 30) + timedelta(days=int(serial.group(1))), False
+    text = re.sub(r"(之前|以前|前|完成|止)$", "", text)
+    single = _single_deadline(text, year_start, year_end)
+    if single:
+        return _checked(single, original), False
+    # A span (2023—2027年, 2024年6月至12月, 2024.3-2024.6): it ends where its last part ends.
+    parts = [p for p in re.split(rf"[{RANGE_SEPARATORS}]+|(?<=年|月|日)-|-(?=\d{{4}})", text) if p]
+    if len(parts) == 2:
+        first_year = re.match(r"(\d{4})", parts[0])
+        last = parts[1]
+        if first_year and not re.match(r"\d{4}", last):
+            last = f"{first_year.group(1)}年{last}"
+        end = _single_deadline(last, year_start, year_end)
+        if end:
+            return _checked(end, original), False
+    raise ValueError(f"“{original}”既不是日期也不是期限（{DEADLINE_HINT}）")
+
+
+def _checked(value: date, original: str) -> date:
+    if not 2000 <= value.year <= 2100:
+        raise ValueError(f"“{original}”的年份{value.year}不合理（{DEADLINE_HINT}）")
+    return value
+
+
+def _month_end(year: int, month: int, original: str) -> date:
+    if not 1 <= month <= 12:
+        raise ValueError(f"“{original}”中的月份不存在")
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _single_deadline(text: str, year_start: int, year_end: int) -> date | None:
+    text = re.sub(r"(底|末|中旬|上旬|下旬)$", "", text)
+    numeric = re.fullmatch(r"(\d{4})[-/.](\d{1,2})(?:[-/.](\d{1,2}))?", text)
+    dated = re.fullmatch(r"(\d{4})年(\d{1,2})月(?:(\d{1,2})[日号])?", text)
+    for match in (numeric, dated):
+        if match:
+            year, month = int(match.group(1)), int(match.group(2))
+            if match.group(3):
+                try:
+                    return date(year, month, int(match.group(3)))
+                except ValueError:
+                    raise ValueError(f"“{text}”不是存在的日期") from None
+            return _month_end(year, month, text)
+    year_only = re.fullmatch(r"(?:到|至|截至)?(\d{4})年?(?:年底|年末)?", text)
     if year_only:
-        return date(int(year_only.group(1)), 12, 31), False
-    half = re.fullmatch(r"(\d{4})年(上半年|下半年)", text)
+        return date(int(year_only.group(1)), 12, 31)
+    half = re.fullmatch(r"(\d{4})年?(上半年|下半年)", text)
     if half:
         year = int(half.group(1))
-        return (date(year, 6, 30) if half.group(2) == "上半年" else date(year, 12, 31)), False
-    raise ValueError(f"“{text}”既不是日期也不是期限（可写“2024年12月”“2024年6月30日”“每年”“2023—2027年”）")
+        return date(year, 6, 30) if half.group(2) == "上半年" else date(year, 12, 31)
+    quarter = re.fullmatch(r"(\d{4})年?(?:第)?([一二三四1-4])季度|(\d{4})年?Q([1-4])", text, re.I)
+    if quarter:
+        year = int(quarter.group(1) or quarter.group(3))
+        return _month_end(year, QUARTERS[quarter.group(2) or quarter.group(4)] * 3, text)
+    # No year written (6月底, 年底, 三季度): only an annual plan says which year is meant.
+    if year_start == year_end:
+        month = re.fullmatch(r"(\d{1,2})月(?:(\d{1,2})[日号])?", text)
+        if month:
+            if month.group(2):
+                try:
+                    return date(year_end, int(month.group(1)), int(month.group(2)))
+                except ValueError:
+                    raise ValueError(f"“{text}”不是存在的日期") from None
+            return _month_end(year_end, int(month.group(1)), text)
+        if text in {"年底", "年末", "年内", "全年", "上半年", "下半年"}:
+            return date(year_end, 6, 30) if text == "上半年" else date(year_end, 12, 31)
+        quarter = re.fullmatch(r"(?:第)?([一二三四1-4])季度", text)
+        if quarter:
+            return _month_end(year_end, QUARTERS[quarter.group(1)] * 3, text)
+    return None
 
 
 class IndicatorCatalogue:
@@ -201,14 +318,32 @@ class IndicatorCatalogue:
     def __init__(self):
         names = list(Indicator.objects.values_list("name", "pk"))
         names += list(IndicatorAlias.objects.values_list("name", "indicator_id"))
+        # Longest first; of two names as long, the first listed wins (indicators before aliases).
         self.names = sorted(((strip_quotes(name), pk) for name, pk in names), key=lambda item: -len(item[0]))
+        self._by_name: dict[str, int] = {}
+        self._order: dict[str, int] = {}
+        for index, (name, pk) in enumerate(self.names):
+            if name and name not in self._by_name:
+                self._by_name[name], self._order[name] = pk, index
+        # One pass over the phrase: at each position, the longest name starting there (the
+        # lookahead lets names overlap), instead of a scan of every name for every target.
+        alternatives = "|".join(re.escape(name) for name in sorted(self._by_name, key=len, reverse=True))
+        self._pattern = re.compile(f"(?=({alternatives}))") if alternatives else None
+        self._digits_in_names = any(DIGITS_RE.search(name) for name in self._by_name)
+        self._cache: dict[str, int | None] = {}
 
     def match(self, phrase: str) -> int | None:
-        text = strip_quotes(phrase)
-        for name, pk in self.names:
-            if name and name in text:
-                return pk
-        return None
+        if self._pattern is None:
+            return None
+        # The figures of a phrase never decide its indicator (no name holds a digit): phrases
+        # that differ only in their numbers are looked up once.
+        key = phrase if self._digits_in_names else DIGITS_RE.sub("0", phrase)
+        if key not in self._cache:
+            found = [m.group(1) for m in self._pattern.finditer(strip_quotes(phrase))]
+            self._cache[key] = (
+                self._by_name[min(found, key=lambda name: (-len(name), self._order[name]))] if found else None
+            )
+        return self._cache[key]
 
 
 def validate_ledger(
@@ -218,9 +353,20 @@ def validate_ledger(
     year_start: int,
     year_end: int,
     default_programme: Programme | None = None,
+    unit_overrides: UnitOverrides | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> LedgerDraft:
     draft = LedgerDraft()
-    units = UnitDirectory(city)
+    header_place = Place(sheet.name, sheet.header_row)
+    for missing in sheet.missing_fields:
+        draft.problems.append(
+            Problem(header_place, f"表头中没有“{FIELD_LABELS[missing]}”列：请把表头中对应的列名对应到“{FIELD_LABELS[missing]}”")
+        )
+    if "measure" not in sheet.columns:
+        return draft
+    if "targets" not in sheet.columns:
+        draft.warnings.append(Problem(header_place, "表中没有“目标指标”列：目标从工作措施原文中识别，请逐条核对"))
+    units = UnitDirectory(city, unit_overrides)
     programmes = {name: pk for pk, name in Programme.objects.values_list("pk", "name")}
     catalogue = IndicatorCatalogue()
     has_support_column = "support" in sheet.columns
@@ -228,21 +374,33 @@ def validate_ledger(
     task: DraftTask | None = None
     section_seq = None
 
-    def problem(row: LedgerRow, field_name: str, message: str) -> None:
-        draft.problems.append(Problem(Place(row.sheet, row.number, row.column(field_name), field_name), message))
+    def place(row: LedgerRow, field_name: str = "") -> Place:
+        return Place(row.sheet, row.number, row.column(field_name) if field_name else "", field_name)
 
-    for row in sheet.rows:
+    def problem(row: LedgerRow, field_name: str, message: str, owner=None) -> None:
+        found = Problem(place(row, field_name), message)
+        draft.problems.append(found)
+        if owner is not None:
+            owner.problems.append(found)
+
+    for index, row in enumerate(sheet.rows):
+        if on_progress and index % 1000 == 0:
+            on_progress(index, len(sheet.rows))
         section = _section_of(row)
         if section:
             section_seq = len(draft.sections) + 1
-            draft.sections.append(DraftSection(section_seq, section[0], section[1]))
+            draft.sections.append(DraftSection(section_seq, section[0], section[1], place(row)))
             task = None
+            continue
+        if _is_note(row):
+            draft.warnings.append(Problem(place(row), "这一行是说明文字，已跳过"))
             continue
         measure_text = row.get("measure")
         if not measure_text:
-            problem(row, "measure", "这一行没有工作措施")
+            cell = row.cells.get("measure")
+            problem(row, "measure", cell.error if cell and cell.error else "这一行没有工作措施")
             continue
-        signature = tuple(cell.value for cell in row.cells.values())
+        signature = tuple((name, cell.value) for name, cell in row.cells.items())
         if signature in seen_rows:
             problem(row, "measure", f"与第{seen_rows[signature]}行完全重复")
             continue
@@ -256,71 +414,100 @@ def validate_ledger(
         ):
             if number is None:
                 number = (task.number + 1) if task else 1
-            if not title:
-                problem(row, "task", "任务名称为空")
-                continue
             programme_name = row.get("programme")
             programme_id = programmes.get(programme_name) if programme_name else (
                 default_programme.pk if default_programme else None
             )
-            if programme_id is None:
-                problem(
-                    row,
-                    "programme",
-                    f"专项“{programme_name}”不存在" if programme_name else "任务没有指定专项",
-                )
-            task = DraftTask(number, title, programme_id, section_seq, place=Place(row.sheet, row.number))
+            task = DraftTask(number, title, programme_id, section_seq, place=place(row))
             draft.tasks.append(task)
+            if not title:
+                problem(row, "task", "任务名称为空", task)
+            if programme_id is None:
+                problem(row, "programme", f"专项“{programme_name}”不存在" if programme_name else "任务没有指定专项", task)
+            for name in ("seq", "task", "programme"):
+                if row.cells.get(name) and row.cells[name].error:
+                    problem(row, name, row.cells[name].error, task)
+
+        measure = DraftMeasure(
+            seq=len(task.measures) + 1,
+            text=measure_text,
+            deadline_text=row.get("deadline"),
+            deadline=None,
+            recurring=False,
+            lead_ids=[],
+            support_ids=[],
+            targets=[],
+            place=place(row),
+        )
+        task.measures.append(measure)
+        for name, cell in row.cells.items():
+            if cell.error and name not in ("seq", "task", "programme", *INFORMATIONAL_FIELDS):
+                problem(row, name, cell.error, measure)
 
         lead_names = split_units(row.get("lead"))
         support_names = split_units(row.get("support"))
         if not has_support_column and len(lead_names) > 1:
             lead_names, support_names = lead_names[:1], lead_names[1:]
-        if not lead_names:
-            problem(row, "lead", "工作措施没有责任单位")
-        lead_ids = _resolve(units, lead_names, row, "lead", draft)
-        support_ids = [uid for uid in _resolve(units, support_names, row, "support", draft) if uid not in lead_ids]
+        measure.units_text = "、".join(lead_names) + (f"（配合：{'、'.join(support_names)}）" if support_names else "")
+        if not lead_names and not (row.cells.get("lead") and row.cells["lead"].error):
+            problem(row, "lead", "工作措施没有责任单位", measure)
+        measure.lead_ids = _resolve(units, lead_names, row, "lead", draft, measure)
+        measure.support_ids = [
+            uid for uid in _resolve(units, support_names, row, "support", draft, measure) if uid not in measure.lead_ids
+        ]
 
         try:
-            deadline, recurring = parse_deadline(row.get("deadline"), year_start, year_end)
+            measure.deadline, measure.recurring = parse_deadline(row.get("deadline"), year_start, year_end)
         except ValueError as exc:
-            problem(row, "deadline", str(exc))
-            deadline, recurring = None, False
-
-        targets: list[DraftTarget] = []
-        target_text = row.get("targets")
-        if target_text:
-            parsed = parse_targets(target_text, PlanContext(year_start, year_end, deadline))
+            problem(row, "deadline", str(exc), measure)
+        context = PlanContext(year_start, year_end, measure.deadline)
+        if "targets" in sheet.columns:
+            if row.get("targets"):
+                parsed = parse_targets(row.get("targets"), context)
+                for message in parsed.problems:
+                    problem(row, "targets", message, measure)
+                found = parsed.targets
+            else:
+                found = []
+        else:
+            # No target column: the numbers of the measure's own words are its targets. A
+            # sentence without one is an ordinary measure; an approximate one is pointed out.
+            parsed = parse_targets(measure_text, context)
+            found = parsed.targets
             for message in parsed.problems:
-                problem(row, "targets", message)
-            for target in parsed.targets:
-                indicator_id = catalogue.match(target.phrase)
-                if indicator_id is None:
-                    draft.warnings.append(
-                        Problem(
-                            Place(row.sheet, row.number, row.column("targets"), "targets"),
-                            f"目标“{target.phrase}”未对应到已有指标，将不参与跨城市比较",
-                        )
+                if "约数" in message:
+                    draft.warnings.append(Problem(place(row, "measure"), message))
+        for target in found:
+            indicator_id = catalogue.match(target.phrase)
+            if indicator_id is None:
+                draft.warnings.append(
+                    Problem(
+                        place(row, "targets" if "targets" in sheet.columns else "measure"),
+                        f"目标“{target.phrase}”未对应到已有指标，将不参与跨城市比较",
                     )
-                targets.append(DraftTarget(target, indicator_id))
-        task.measures.append(
-            DraftMeasure(
-                seq=len(task.measures) + 1,
-                text=measure_text,
-                deadline_text=row.get("deadline"),
-                deadline=deadline,
-                recurring=recurring,
-                lead_ids=lead_ids,
-                support_ids=support_ids,
-                targets=targets,
-                place=Place(row.sheet, row.number),
-            )
-        )
-    numbers = [t.number for t in draft.tasks]
-    for duplicate in sorted({n for n in numbers if numbers.count(n) > 1}):
-        places = "、".join(str(t.place.row) for t in draft.tasks if t.number == duplicate)
-        draft.problems.append(Problem(Place(sheet.name, draft.tasks[0].place.row), f"任务序号{duplicate}出现多次（第{places}行）"))
+                )
+            measure.targets.append(DraftTarget(target, indicator_id))
+
+    by_number: dict[int, list[DraftTask]] = {}
+    for t in draft.tasks:
+        by_number.setdefault(t.number, []).append(t)
+    for number, same in sorted(by_number.items()):
+        if len(same) > 1:
+            rows = "、".join(str(t.place.row) for t in same)
+            for later in same[1:]:
+                found = Problem(replace(later.place, column=sheet.columns.get("seq", ""), field="seq"),
+                                f"任务序号{number}出现多次（第{rows}行）")
+                draft.problems.append(found)
+                later.problems.append(found)
     return draft
+
+
+def _is_note(row: LedgerRow) -> bool:
+    """A note under the table (注：…, 填表人：…) or one text merged across the whole row."""
+    values = [cell.value for cell in row.cells.values() if cell.value]
+    if values and NOTE_RE.match(values[0]):
+        return True
+    return row.width > 2 and len(values) == row.width and len(set(values)) == 1
 
 
 def _section_of(row: LedgerRow) -> tuple[str, str] | None:
@@ -343,21 +530,26 @@ def _section_of(row: LedgerRow) -> tuple[str, str] | None:
 
 def _task_number(seq_text: str, title_text: str) -> int | None:
     for text in (seq_text, title_text):
-        match = TASK_NUMBER_RE.match(text or "")
+        match = TASK_NUMBER_RE.match(unicodedata.normalize("NFKC", text or ""))
         if match:
             return int(match.group(1))
     return None
 
 
-def _resolve(units: UnitDirectory, names: list[str], row: LedgerRow, field_name: str, draft: LedgerDraft) -> list[int]:
+def _resolve(
+    units: UnitDirectory, names: list[str], row: LedgerRow, field_name: str, draft: LedgerDraft, measure: DraftMeasure
+) -> list[int]:
     ids: list[int] = []
     for name in names:
         resolved = units.resolve(name)
         if resolved is None:
-            draft.unknown_units.setdefault(name, []).append(Place(row.sheet, row.number, row.column(field_name), field_name))
-            draft.problems.append(
-                Problem(Place(row.sheet, row.number, row.column(field_name), field_name), f"单位“{name}”不存在，请先对应到已有单位或新建")
-            )
+            where = Place(row.sheet, row.number, row.column(field_name), field_name)
+            draft.unknown_units.setdefault(name, []).append(where)
+            found = Problem(where, f"单位“{name}”不存在，请先对应到已有单位或新建")
+            draft.problems.append(found)
+            measure.problems.append(found)
             continue
-        ids.extend(uid for uid in resolved if uid not in ids)
+        for uid in resolved:
+            if uid not in ids:
+                ids.append(uid)
     return ids

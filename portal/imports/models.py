@@ -1,1 +1,96 @@
-from django.db import models  # noqa: F401
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from indicators.ledger.read import FIELD_LABELS
+from tasks.models import Plan
+from units.models import Region
+
+
+class ImportJob(models.Model):
+    """One uploaded ledger on its way into a plan: the file, the admin's choices, the preview
+    and, once confirmed, what the import did. A Celery job does the work; the page polls."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        READING = "reading", _("正在读取")
+        NEEDS_SHEET = "needs_sheet", _("请选择工作表")
+        PREVIEWED = "previewed", _("待确认")
+        IMPORTING = "importing", _("正在导入")
+        DONE = "done", _("已导入")
+        FAILED = "failed", _("失败")
+
+    RUNNING = (Status.QUEUED, Status.READING, Status.IMPORTING)
+
+    city = models.ForeignKey(Region, verbose_name=_("城市"), on_delete=models.PROTECT, related_name="+")
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("工作方案"), null=True, blank=True, on_delete=models.SET_NULL, related_name="import_jobs"
+    )
+    plan_title = models.CharField(_("工作方案"), max_length=200)
+    year_start = models.PositiveSmallIntegerField(_("起始年"), null=True, blank=True)
+    year_end = models.PositiveSmallIntegerField(_("结束年"), null=True, blank=True)
+    file_name = models.CharField(_("文件名"), max_length=200)
+    # Kept in the database, so that a worker on another machine reads the same bytes.
+    content = models.BinaryField(_("文件内容"))
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    sheet = models.CharField(_("工作表"), max_length=100, blank=True)
+    sheets = models.JSONField(_("可选工作表"), default=list, blank=True)
+    header_mapping = models.JSONField(_("列名对应"), default=dict, blank=True)
+    unit_choices = models.JSONField(_("单位对应"), default=dict, blank=True)
+    skip_bad_rows = models.BooleanField(_("跳过有错误的行"), default=False)
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("进度"), default=0)
+    progress_label = models.CharField(_("当前步骤"), max_length=50, blank=True)
+    preview = models.JSONField(_("预览"), null=True, blank=True)
+    summary = models.JSONField(_("导入结果"), null=True, blank=True)
+    error = models.TextField(_("错误"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("台账导入")
+        verbose_name_plural = _("台账导入")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(progress__lte=100), name="importjob_progress_percent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} → {self.plan_title}"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in self.RUNNING
+
+    @property
+    def years(self) -> tuple[int, int] | None:
+        return (self.year_start, self.year_end) if self.year_start else None
+
+
+class HeaderMapping(models.Model):
+    """A column header a bureau uses that the reader did not know, and the field the bureau's
+    admin said it means (or nothing, to leave the column out): remembered for the next file."""
+
+    FIELD_CHOICES = [(name, label) for name, label in FIELD_LABELS.items()] + [("", _("忽略此列"))]
+
+    city = models.ForeignKey(Region, verbose_name=_("城市"), on_delete=models.CASCADE, related_name="+")
+    header = models.CharField(_("列名"), max_length=100)
+    field = models.CharField(_("对应字段"), max_length=20, choices=FIELD_CHOICES, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("列名对应")
+        verbose_name_plural = _("列名对应")
+        ordering = ["city_id", "header"]
+        constraints = [models.UniqueConstraint(fields=["city", "header"], name="headermapping_unique_in_city")]
+
+    def __str__(self) -> str:
+        return f"{self.header} → {self.get_field_display()}"
+
+    @classmethod
+    def for_city(cls, city_id: int) -> dict[str, str]:
+        return dict(cls.objects.filter(city_id=city_id).values_list("header", "field"))

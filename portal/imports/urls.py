@@ -1,4 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "imports"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("plans/<int:pk>/", views.plan_import, name="plan_import"),
+    path("plans/<int:pk>/export/", views.plan_export, name="plan_export"),
+    path("<int:pk>/", views.job_detail, name="job"),
+    path("<int:pk>/progress/", views.job_progress, name="job_progress"),
+    path("<int:pk>/sheet/", views.job_sheet, name="job_sheet"),
+    path("<int:pk>/headers/", views.job_headers, name="job_headers"),
+    path("<int:pk>/units/", views.job_units, name="job_units"),
+    path("<int:pk>/confirm/", views.job_confirm, name="job_confirm"),
+]

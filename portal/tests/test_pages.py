@@ -18,7 +18,7 @@ def pages(city: str):
         reverse("home"),
         reverse("plan_detail", args=[plan.pk]),
         reverse("measure_detail", args=[measure.pk]),
-        reverse("my_measures"),
+        reverse("reporting:my_tasks"),
     ]
 
 
@@ -82,7 +82,7 @@ def test_the_plan_page_shows_the_tree_units_targets_and_baselines(client, make_u
 
 def test_the_staff_member_sees_the_measures_of_his_unit(client, make_user):
     client.force_login(make_user("fin", city="zhongshan", unit="市财政局", role="staff"))
-    body = client.get(reverse("my_measures")).content.decode()
+    body = client.get(reverse("reporting:my_tasks")).content.decode()
     assert "运用广东省集中式人力资源和社会保障一体化信息系统" in body  # 市财政局 supports task 2
     assert "制订企业用工保障应急预案" not in body  # the bureau's alone
 

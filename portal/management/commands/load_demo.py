@@ -10,7 +10,7 @@ from django.db import transaction
 
 from indicators.ledger.read import LedgerFileError
 from indicators.ledger.importing import ledger_import_file
-from indicators.services import indicators_load_csv, results_load_csv
+from indicators.services import indicators_load_csv, periods_create_for_plan, results_load_csv
 from tasks.models import Plan
 from tasks.services import programmes_load_csv
 from units.models import Membership, Region, Unit
@@ -27,6 +27,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--no-accounts", action="store_true", help="不创建演示账号")
+        parser.add_argument("--no-sample-progress", action="store_true", help="不生成示例进度数据（驾驶舱演示用）")
 
     def handle(self, *args, no_accounts=False, **options):
         root = Path(settings.FIXTURES_ROOT)
@@ -47,10 +48,22 @@ class Command(BaseCommand):
             "targets": sum(p.target_count for p in Plan.objects.with_counts()),
         }
         self.stdout.write(self.style.SUCCESS(f"已载入 {counts['plans']} 个工作方案、{counts['measures']} 项措施、{counts['targets']} 个目标"))
+        self.load_sample_progress(sample=not no_accounts and not options.get("no_sample_progress"))
         if not no_accounts:
             self.stdout.write("演示账号（密码均为 %s）：" % DEMO_PASSWORD)
             for username, label in accounts:
                 self.stdout.write(f"  {username:<14} {label}")
+
+    def load_sample_progress(self, *, sample: bool) -> None:
+        """Sample progress (marked 示例数据; written by the demo accounts), then the rollups."""
+        from portal.dashboards.sample import sample_progress_load
+        from portal.dashboards.services import rollups_rebuild
+
+        if sample:
+            made = sample_progress_load()
+            if made.reports:
+                self.stdout.write(f"已生成示例进度数据：{made.reports} 份报告、{made.values} 个实际值（均标记为示例数据）")
+        rollups_rebuild()
 
     def load_plan(self, root: Path, plan: dict) -> None:
         path = root / "ledgers" / f"{plan['slug']}.xlsx"
@@ -70,6 +83,7 @@ class Command(BaseCommand):
             raise CommandError(f"{path.name}: {exc}") from exc
         if not result.draft.ok:
             raise CommandError(f"{path.name}:\n" + "\n".join(str(p) for p in result.draft.problems))
+        periods_create_for_plan(plan=Plan.objects.get(slug=plan["slug"]))
 
     def demo_accounts(self) -> list[tuple[str, str]]:
         User = get_user_model()

@@ -1,0 +1,126 @@
+"""The change log (留痕) of a measure: its own edits, its targets', its responsibilities', its
+reports' and their values', merged and newest first — who, when, what changed from what."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tasks.models import Measure, Responsibility
+from units.models import Unit
+
+from .models import ActualValue, Period, ProgressReport, Target
+
+SKIP = {"id", "history_id", "history_date", "history_user", "history_user_id", "history_type",
+        "history_change_reason", "updated_at", "revision", "created_at", "updated_by", "created_by"}
+ACTIONS = {"+": _("新建"), "~": _("修改"), "-": _("删除")}
+
+
+@dataclass
+class Change:
+    when: datetime
+    who: str
+    what: str
+    action: str
+    changes: list[str] = field(default_factory=list)
+    reason: str = ""
+
+
+def _short(value, limit: int = 60) -> str:
+    if value is None or value == "":
+        return "—"
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _fields(model) -> list:
+    return [f for f in model._meta.concrete_fields if f.name not in SKIP and f.attname not in SKIP]
+
+
+def _display(model_field, value, names: dict) -> str:
+    if isinstance(value, datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    if model_field.choices:
+        return _short(dict(model_field.flatchoices).get(value, value))
+    if model_field.is_relation:
+        return _short(names.get((model_field.related_model, value), value))
+    return _short(value)
+
+
+def _diffs(records, model, names: dict, label, only_ids=None) -> list[Change]:
+    """Consecutive records of each object compared field by field (no query per record)."""
+    fields = _fields(model)
+    by_object: dict[int, list] = {}
+    for record in sorted(records, key=lambda r: (r.history_date, r.history_id)):
+        by_object.setdefault(record.id, []).append(record)
+    changes = []
+    for object_id, versions in by_object.items():
+        if only_ids is not None and object_id not in only_ids:
+            continue
+        previous = None
+        for record in versions:
+            lines = []
+            if record.history_type == "~" and previous is not None:
+                for f in fields:
+                    old, new = getattr(previous, f.attname), getattr(record, f.attname)
+                    if old != new:
+                        lines.append(f"{f.verbose_name}：{_display(f, old, names)} → {_display(f, new, names)}")
+                if not lines:
+                    previous = record
+                    continue
+            elif record.history_type == "+":
+                lines = [f"{f.verbose_name}：{_display(f, getattr(record, f.attname), names)}" for f in fields
+                         if getattr(record, f.attname) not in (None, "") and not f.is_relation
+                         and not isinstance(getattr(record, f.attname), datetime)][:6]
+            user = record.history_user
+            changes.append(Change(
+                when=record.history_date,
+                who=user.get_username() if user else _("系统导入"),
+                what=label(record),
+                action=ACTIONS.get(record.history_type, record.history_type),
+                changes=lines,
+                reason=record.history_change_reason or "",
+            ))
+            previous = record
+    return changes
+
+
+def measure_history(measure: Measure, *, report_ids: set[int], limit: int = 300) -> list[Change]:
+    """Everything recorded about a measure. Reports (and their values) only where listed in
+    `report_ids` — those the viewer may read."""
+    report_records = list(ProgressReport.history.filter(measure_id=measure.pk, id__in=report_ids).select_related("history_user"))
+    value_records = list(ActualValue.history.filter(report_id__in=report_ids).select_related("history_user"))
+    target_records = list(Target.history.filter(measure_id=measure.pk).select_related("history_user"))
+    resp_records = list(Responsibility.history.filter(measure_id=measure.pk).select_related("history_user"))
+    unit_ids = {r.unit_id for r in resp_records} | {r.unit_id for r in report_records}
+    period_ids = {r.period_id for r in report_records}
+    names: dict = {(Unit, pk): name for pk, name in Unit.objects.filter(pk__in=unit_ids).values_list("pk", "name")}
+    periods = {p.pk: p for p in Period.objects.filter(pk__in=period_ids)}
+    names.update({(Period, pk): p.label for pk, p in periods.items()})
+    phrases = {t.id: t.phrase for t in target_records}
+    names.update({(Target, pk): phrase for pk, phrase in phrases.items()})
+    reports = {r.id: r for r in report_records}
+
+    def report_label(r) -> str:
+        period = periods.get(r.period_id)
+        return _("报告 %(unit)s · %(period)s · 第%(v)s版") % {
+            "unit": names.get((Unit, r.unit_id), r.unit_id), "period": period.label if period else "", "v": r.version}
+
+    def value_label(v) -> str:
+        report = reports.get(v.report_id)
+        where = report_label(report) if report else ""
+        return _("实际值 %(target)s（%(where)s）") % {"target": _short(phrases.get(v.target_id, v.target_id), 24), "where": where}
+
+    changes = []
+    changes += _diffs(measure.history.select_related("history_user"), Measure, names, lambda r: _("工作措施"))
+    changes += _diffs(target_records, Target, names, lambda r: _("目标 %(phrase)s") % {"phrase": _short(r.phrase, 30)})
+    changes += _diffs(resp_records, Responsibility, names,
+                      lambda r: _("责任单位 %(unit)s") % {"unit": names.get((Unit, r.unit_id), r.unit_id)})
+    changes += _diffs(report_records, ProgressReport, names, report_label)
+    changes += _diffs(value_records, ActualValue, names, value_label)
+    changes.sort(key=lambda c: c.when, reverse=True)
+    return changes[:limit]
+

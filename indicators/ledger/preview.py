@@ -1,0 +1,160 @@
+"""What an import would do, row by row, before anything is written.
+
+The preview is the validate layer's draft compared with what the plan holds (write.compare,
+the same comparison the write carries out): each spreadsheet row is to be created, updated,
+left unchanged, or refused with its problems named. It is plain data, kept as JSON on an
+import job and shown to the admin.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+
+from tasks.models import Plan
+
+from .read import FIELD_LABELS, LedgerFile, LedgerSheet
+from .validate import LedgerDraft
+from .write import compare, load_plan_state
+
+STATUS_LABELS = {"create": "新增", "update": "更新", "unchanged": "未变", "error": "错误"}
+STATUSES = tuple(STATUS_LABELS)
+
+
+@dataclass(slots=True)
+class PreviewRow:
+    sheet: str
+    row: int
+    kind: str  # section | measure | other
+    code: str  # 一 for a section, 3.2 for the second measure of task 3
+    text: str
+    status: str  # create | update | unchanged | error
+    changes: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    task: str = ""
+    units: str = ""
+    targets: list[str] = field(default_factory=list)
+    deadline: str = ""
+
+
+@dataclass
+class LedgerPreview:
+    sheet: str
+    rows: list[PreviewRow]
+    problems: list[str]  # every problem, with its place
+    sheet_problems: list[str]  # problems of the sheet as a whole (a column missing)
+    warnings: list[str]
+    notices: list[str] = field(default_factory=list)
+    unknown_units: dict[str, list[str]] = field(default_factory=dict)  # name → places
+    unknown_headers: list[tuple[str, str]] = field(default_factory=list)  # (column letter, header text)
+    columns: dict[str, str] = field(default_factory=dict)  # field → column letter
+    missing_measures: list[str] = field(default_factory=list)
+    kept_targets: int = 0
+    plan_exists: bool = False
+    measure_count: int = 0
+    target_count: int = 0
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counted = Counter(row.status for row in self.rows)
+        return {status: counted.get(status, 0) for status in STATUSES}
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def good_rows(self) -> int:
+        return sum(1 for row in self.rows if row.status != "error")
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> LedgerPreview:
+        values = dict(data)
+        values["rows"] = [PreviewRow(**row) for row in data.get("rows", [])]
+        values["unknown_headers"] = [tuple(pair) for pair in data.get("unknown_headers", [])]
+        return cls(**values)
+
+
+def ledger_preview(
+    draft: LedgerDraft, *, plan: Plan | None, sheet: LedgerSheet, ledger_file: LedgerFile | None = None
+) -> LedgerPreview:
+    diff = compare(draft, load_plan_state(plan))
+    problems_by_row: dict[int, list[str]] = {}
+    sheet_problems = []
+    for problem in draft.problems:
+        if problem.place.row == sheet.header_row and not problem.place.column:
+            sheet_problems.append(str(problem))
+            continue
+        where = problem.place.column + "列" if problem.place.column else ""
+        label = FIELD_LABELS.get(problem.place.field, "")
+        prefix = f"{where}（{label}）" if where and label else where
+        problems_by_row.setdefault(problem.place.row, []).append(f"{prefix}：{problem.message}" if prefix else problem.message)
+
+    rows: list[PreviewRow] = []
+    covered: set[int] = set()
+    for section in draft.sections:
+        row = section.place.row if section.place else 0
+        covered.add(row)
+        status = "error" if row in problems_by_row else diff.sections[section.seq].status
+        rows.append(
+            PreviewRow(
+                sheet=sheet.name, row=row, kind="section", code=section.number, text=section.title, status=status,
+                changes=diff.sections[section.seq].changes, problems=problems_by_row.get(row, []),
+            )
+        )
+    for task in draft.tasks:
+        task_change = diff.tasks[task.number]
+        for index, measure in enumerate(task.measures):
+            row = measure.place.row
+            covered.add(row)
+            change = diff.measures[(task.number, measure.seq)]
+            status, changes = change.status, list(change.changes)
+            problems = list(problems_by_row.get(row, []))
+            if index == 0 and task_change.status == "update":
+                changes = list(dict.fromkeys(task_change.changes + changes))
+                status = "update" if status == "unchanged" else status
+            if task.problems and index > 0:
+                problems.append(f"所属任务（第{task.place.row}行）有错误，整条任务不能导入")
+            if problems:
+                status = "error"
+            rows.append(
+                PreviewRow(
+                    sheet=sheet.name, row=row, kind="measure", code=f"{task.number}.{measure.seq}",
+                    text=measure.text, status=status, changes=changes, problems=problems, task=task.title,
+                    units=measure.units_text, targets=[t.parsed.phrase for t in measure.targets],
+                    deadline=measure.deadline_text,
+                )
+            )
+    for row, problems in problems_by_row.items():
+        if row not in covered:
+            rows.append(PreviewRow(sheet=sheet.name, row=row, kind="other", code="", text="", status="error",
+                                   problems=problems))
+    rows.sort(key=lambda r: r.row)
+
+    state_texts = {}
+    if diff.missing:
+        from tasks.models import Measure  # the texts of the few measures no longer in the file
+
+        state_texts = {
+            (number, seq): text
+            for number, seq, text in Measure.objects.filter(task__plan=plan).values_list("task__number", "seq", "text")
+        }
+    return LedgerPreview(
+        sheet=sheet.name,
+        rows=rows,
+        problems=[str(p) for p in draft.problems],
+        sheet_problems=sheet_problems,
+        warnings=[str(w) for w in draft.warnings],
+        notices=list(ledger_file.notices) if ledger_file else [],
+        unknown_units={name: [str(place) for place in places] for name, places in draft.unknown_units.items()},
+        unknown_headers=list(sheet.unknown_headers),
+        columns=dict(sheet.columns),
+        missing_measures=[f"{n}.{s} {state_texts.get((n, s), '')[:40]}" for n, s in diff.missing],
+        kept_targets=len(diff.targets_kept),
+        plan_exists=plan is not None and plan.pk is not None,
+        measure_count=len(draft.measures),
+        target_count=draft.target_count,
+    )

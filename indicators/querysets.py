@@ -1,0 +1,65 @@
+"""Reads of the reporting side: who may see which report, which period is current."""
+
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+
+from tasks.models import Responsibility
+from units.access import scope_for
+from units.models import Membership
+
+STAFF, REVIEWER, LEADER, ADMIN = (Membership.Role.STAFF, Membership.Role.REVIEWER, Membership.Role.LEADER,
+                                  Membership.Role.ADMIN)
+
+
+def _leads(unit_ids, measure_ref: str = "measure"):
+    """A subquery: the measure is led by one of these units."""
+    return Exists(
+        Responsibility.objects.filter(
+            measure=OuterRef(measure_ref), unit_id__in=unit_ids, role=Responsibility.Role.LEAD
+        )
+    )
+
+
+class PeriodQuerySet(models.QuerySet):
+    def containing(self, day):
+        return self.filter(start__lte=day, end__gte=day)
+
+    def started(self, today):
+        return self.filter(start__lte=today)
+
+
+class ProgressReportQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Reports a user may read.
+
+        The unit's own staff and reviewers; the lead unit's staff and reviewers (they answer
+        for the whole measure); admins and leaders of the city. Nobody else, even in the city.
+        """
+        scope = scope_for(user)
+        if not user.is_authenticated:
+            return self.none()
+        readers = scope.roles & {ADMIN, LEADER}
+        if scope.superuser or (scope.all_cities and readers):
+            return self
+        cities = frozenset().union(*(scope.cities_by_role.get(role, frozenset()) for role in (ADMIN, LEADER)))
+        own = scope.unit_ids(STAFF, REVIEWER)
+        return self.filter(
+            Q(measure__task__plan__city_id__in=cities) | Q(unit_id__in=own) | _leads(own)
+        )
+
+    def reviewable_by(self, user):
+        """Submitted reports of measures led by a unit the user reviews for."""
+        reviewer_units = scope_for(user).unit_ids(REVIEWER)
+        return self.filter(state=self.model.State.SUBMITTED).filter(_leads(reviewer_units))
+
+    def latest_versions(self):
+        """Only the newest version of each (measure, unit, period)."""
+        newer = self.model.objects.filter(
+            measure=OuterRef("measure"), unit=OuterRef("unit"), period=OuterRef("period"), version__gt=OuterRef("version")
+        )
+        return self.filter(~Exists(newer))
+
+
+class NotificationQuerySet(models.QuerySet):
+    def unread(self):
+        return self.filter(read_at__isnull=True)

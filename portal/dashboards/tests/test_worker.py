@@ -1,0 +1,186 @@
+"""The rollup path through a real `celery worker` on Redis, against the test database.
+
+Needs PostgreSQL (the worker is another process and must see the test database) and Redis
+at CELERY_BROKER_URL (CI: redis://127.0.0.1:6379/0). These tests commit, so they run after
+the others (see conftest.py).
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import date
+
+import psycopg2
+import pytest
+import redis
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection
+
+from indicators.signals import notify_progress_changed
+from portal.celery import app
+from portal.dashboards import services
+from portal.dashboards.models import DirtyScope, RollupRun
+from portal.dashboards.tasks import rollups_recompute_dirty_task
+
+from .conftest import Reporting, measure_of, point, target_of, unit_named
+
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+
+BROKER = os.environ.get("CELERY_BROKER_URL") or "redis://127.0.0.1:6379/0"
+ZS = "zhongshan-2023-2027"
+JANUARY = date(2025, 1, 31)
+
+
+def wait_for(condition, what: str, timeout: float = 90) -> None:
+    """Poll until the condition holds (the pause only paces the polling)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"gave up waiting for {what} after {timeout} s")
+
+
+def database_url() -> str:
+    db = connection.settings_dict
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@pytest.fixture
+def broker(monkeypatch):
+    """Queue to Redis for real, from this process too (no eager run)."""
+    assert connection.vendor == "postgresql", "a worker process needs the test database on PostgreSQL (DATABASE_URL)"
+    redis.Redis.from_url(BROKER).ping()
+    monkeypatch.setenv("CELERY_BROKER_URL", BROKER)
+    saved = app.conf.broker_url, app.conf.task_always_eager
+    app.conf.broker_url, app.conf.task_always_eager = BROKER, False
+    yield BROKER
+    app.conf.broker_url, app.conf.task_always_eager = saved
+
+
+@pytest.fixture
+def workers(broker, tmp_path):
+    """Start `celery worker` processes (one job at a time, like a small deployment)."""
+    started: list[subprocess.Popen] = []
+    env = {**os.environ, "DATABASE_URL": database_url(), "CELERY_BROKER_URL": broker, "LOG_LEVEL": "INFO"}
+
+    def start() -> subprocess.Popen:
+        log = open(tmp_path / f"worker-{len(started)}.log", "w")
+        process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=solo", "--loglevel=INFO",
+             "--without-heartbeat", "--without-mingle", "--without-gossip", "-n", f"rollups-test-{len(started)}@%h"],
+            cwd=settings.BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )
+        started.append(process)
+        return process
+
+    yield start
+    for process in started:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+@pytest.fixture
+def seeds(transactional_db):
+    """The seed plans (an earlier transactional test may have flushed them)."""
+    call_command("load_demo", "--no-accounts", "--no-sample-progress", stdout=open(os.devnull, "w"))
+
+
+@pytest.fixture
+def filed(seeds, make_user):
+    """Summaries built, then an approved 2025 Q1 report on 中山 3.3 (700 见习岗位) not yet in them."""
+    services.rollups_rebuild()
+    measure = measure_of(ZS, "3.3")
+    target = target_of(measure, "traineeship_posts")
+    Reporting(make_user("worker_reporter", city="zhongshan")).report(
+        measure, unit_named("zhongshan", "团市委"), date(2025, 1, 1), {target: 700}
+    )
+    assert point(target, JANUARY).actual is None
+    return measure, target
+
+
+def january_actual(target):
+    return point(target, JANUARY).actual
+
+
+def test_a_burst_of_approvals_is_recomputed_once_by_a_real_worker(filed, workers, make_user):
+    measure, target = filed
+    reporting = Reporting(make_user("worker_reporter_2", city="zhongshan"))
+    bureau = unit_named("zhongshan", "市人力资源和社会保障局")
+    others = [measure_of(ZS, code) for code in ("2.1", "4.1")]
+    for other in others:
+        reporting.report(other, bureau, date(2025, 1, 1), {}, self_status="behind")
+    runs = RollupRun.objects.count()
+    # Three approvals commit (each sends progress_changed after its commit) before the
+    # worker is up: three messages wait in Redis.
+    for pk in [measure.pk] + [m.pk for m in others]:
+        notify_progress_changed([pk])
+    assert DirtyScope.objects.count() == 3
+    workers()
+    wait_for(lambda: not DirtyScope.objects.exists(), "the worker to recompute the dirty measures")
+    assert january_actual(target) == 700
+    from portal.dashboards.models import MeasureSummary
+
+    assert MeasureSummary.objects.get(measure=others[0], as_of=JANUARY).status == "red"
+    new_runs = list(RollupRun.objects.order_by("pk")[runs:])
+    assert [(r.kind, r.measures) for r in new_runs] == [("incremental", 3)]  # one job, each measure once
+
+
+def test_a_worker_killed_mid_job_loses_no_recompute(filed, workers):
+    measure, target = filed
+    db = connection.settings_dict
+    blocker = psycopg2.connect(dbname=db["NAME"], user=db["USER"], password=db["PASSWORD"] or None,
+                               host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432)
+    try:
+        # Hold the summary table so that the job stops half-way: marks claimed, figures
+        # computed, its first write waiting.
+        with blocker.cursor() as cursor:
+            cursor.execute("LOCK TABLE dashboards_targetseries IN SHARE ROW EXCLUSIVE MODE")
+        first = workers()
+        notify_progress_changed([measure.pk])  # the approval's commit: marked and queued
+
+        def job_waiting():
+            # Asked on this test's own connection: inside the blocker's transaction
+            # pg_stat_activity would be a snapshot frozen at its first read.
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid() "
+                    "AND wait_event_type = 'Lock' AND query ILIKE %s",
+                    [db["NAME"], "%dashboards_targetseries%"],
+                )
+                return [row[0] for row in cursor.fetchall()]
+
+        wait_for(lambda: job_waiting(), "the job to reach its writes")
+        (backend,) = job_waiting()
+        os.kill(first.pid, signal.SIGKILL)
+        first.wait()
+        blocker.rollback()  # let the orphaned transaction run on: it cannot commit
+        blocker.autocommit = True
+
+        def backend_gone():
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1 FROM pg_stat_activity WHERE pid = %s", [backend])
+                return cursor.fetchone() is None
+
+        wait_for(backend_gone, "the killed worker's database session to end")
+    finally:
+        blocker.close()
+    # Nothing was lost: the job's own transaction died with it, its mark is still there.
+    assert list(DirtyScope.objects.values_list("object_id", flat=True)) == [measure.pk]
+    assert january_actual(target) is None
+    # A new worker; the minutely sweep (celery beat) sends the same job, which finds the mark.
+    workers()
+    with app.connection_for_write(BROKER) as conn:
+        rollups_recompute_dirty_task.apply_async(connection=conn)
+    wait_for(lambda: not DirtyScope.objects.exists(), "the sweep to recompute")
+    assert january_actual(target) == 700
+    assert services.rollups_check() == []

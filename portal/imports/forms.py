@@ -1,0 +1,150 @@
+import re
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from indicators.ledger.importing import UnitChoice
+from indicators.ledger.read import FIELD_LABELS, LedgerLimits
+from tasks.models import Plan
+from units.models import Region, Unit
+
+YEARS_RE = re.compile(r"\s*(\d{4})\s*(?:[-—–~至]\s*(\d{4}))?\s*")
+
+
+def _bootstrap(form: forms.Form) -> None:
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.Select):
+            widget.attrs.setdefault("class", "form-select")
+        elif not isinstance(widget, (forms.RadioSelect, forms.CheckboxInput)):
+            widget.attrs.setdefault("class", "form-control")
+
+
+class UploadForm(forms.Form):
+    """A ledger file and where it goes: an existing plan, or a new one (city, title, years)."""
+
+    file = forms.FileField(label=_("台账文件"), help_text=_("Excel（.xlsx、.xls）或 CSV；可直接上传各局的原始台账"))
+    plan = forms.ModelChoiceField(
+        label=_("导入到工作方案"), queryset=Plan.objects.none(), required=False, empty_label=_("（新建工作方案）")
+    )
+    city = forms.ModelChoiceField(label=_("城市"), queryset=Region.objects.none(), required=False)
+    title = forms.CharField(label=_("新方案标题"), max_length=200, required=False)
+    years = forms.CharField(label=_("新方案年度"), max_length=20, required=False, help_text=_("如 2025，或 2023-2027"))
+
+    def __init__(self, *args, cities, plan: Plan | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fixed_plan = plan
+        self.fields["city"].queryset = Region.objects.filter(pk__in=[c.pk for c in cities])
+        self.fields["plan"].queryset = Plan.objects.filter(city__in=cities).select_related("city").order_by(
+            "city_id", "-year_start", "title"
+        )
+        self.fields["plan"].label_from_instance = lambda p: f"{p.city.short_name} · {p.title}"
+        if len(cities) == 1:
+            self.fields["city"].initial = cities[0].pk
+        if plan is not None:
+            for name in ("plan", "city", "title", "years"):
+                del self.fields[name]
+        _bootstrap(self)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit = LedgerLimits.from_settings().max_bytes
+        if upload.size > limit:
+            raise forms.ValidationError(
+                _("文件有 %(size).1f MB，超过上限 %(limit).1f MB：请拆分后分别导入")
+                % {"size": upload.size / 1024 / 1024, "limit": limit / 1024 / 1024}
+            )
+        return upload
+
+    def clean(self):
+        data = super().clean()
+        if self.fixed_plan is not None:
+            data["plan"] = self.fixed_plan
+            return data
+        if data.get("plan"):
+            return data
+        city, title = data.get("city"), (data.get("title") or "").strip()
+        if not city:
+            self.add_error("city", _("新建工作方案需要选择城市"))
+        if not title:
+            self.add_error("title", _("新建工作方案需要填写标题"))
+        if city and title:
+            existing = Plan.objects.filter(city=city, title=title).first()
+            if existing:  # the same title in the city is that plan: it keeps its years
+                data["plan"] = existing
+                return data
+        match = YEARS_RE.fullmatch(data.get("years") or "")
+        if not match:
+            self.add_error("years", _("新建工作方案需要年度，写作 2025 或 2023-2027"))
+        else:
+            start, end = int(match.group(1)), int(match.group(2) or match.group(1))
+            if end < start:
+                self.add_error("years", _("结束年早于起始年"))
+            data["year_range"] = (start, end)
+        data["title"] = title
+        return data
+
+
+class SheetForm(forms.Form):
+    sheet = forms.ChoiceField(label=_("工作表"), widget=forms.RadioSelect)
+
+    def __init__(self, *args, sheets: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sheet"].choices = [(name, name) for name in sheets]
+
+
+FIELD_CHOICES = [("", _("（请选择）"))] + [(name, label) for name, label in FIELD_LABELS.items()] + [
+    ("-", _("忽略此列"))
+]
+
+
+class HeaderMappingForm(forms.Form):
+    """One select per header the reader did not recognise."""
+
+    def __init__(self, *args, headers: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.headers = headers
+        for index, (letter, text) in enumerate(headers):
+            self.fields[f"h{index}"] = forms.ChoiceField(
+                label=_("%(letter)s列“%(text)s”") % {"letter": letter, "text": text}, choices=FIELD_CHOICES,
+                required=False,
+            )
+        _bootstrap(self)
+
+    def mapping(self) -> dict[str, str]:
+        chosen = {}
+        for index, (_letter, text) in enumerate(self.headers):
+            value = self.cleaned_data.get(f"h{index}")
+            if value:
+                chosen[text] = "" if value == "-" else value
+        return chosen
+
+
+class UnitMappingForm(forms.Form):
+    """One select per unknown unit name: an existing unit of the city, or a new unit of a kind."""
+
+    def __init__(self, *args, names: dict[str, list[str]], city: Region, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.names = list(names)
+        units = Unit.objects.filter(region__in=Region.objects.filter(pk=city.pk) | Region.objects.filter(parent=city))
+        existing = [(f"u{pk}", name) for pk, name in units.order_by("kind", "name").values_list("pk", "name")]
+        create = [(f"new:{kind}", _("新建单位：%(kind)s") % {"kind": label}) for kind, label in Unit.Kind.choices]
+        choices = [("", _("（请选择）")), (_("对应到已有单位（记为别名）"), existing), (_("新建单位"), create)]
+        for index, name in enumerate(self.names):
+            self.fields[f"u{index}"] = forms.ChoiceField(label=name, choices=choices, required=False)
+            self.fields[f"u{index}"].places = names[name]
+        _bootstrap(self)
+
+    def choices(self) -> dict[str, UnitChoice]:
+        chosen = {}
+        for index, name in enumerate(self.names):
+            value = self.cleaned_data.get(f"u{index}") or ""
+            if value.startswith("new:"):
+                chosen[name] = UnitChoice(create_kind=value.removeprefix("new:"))
+            elif value.startswith("u"):
+                chosen[name] = UnitChoice(unit_id=int(value[1:]))
+        return chosen
+
+
+class ConfirmForm(forms.Form):
+    skip_bad_rows = forms.BooleanField(label=_("跳过有错误的行，只导入正确的行"), required=False)

@@ -1,0 +1,58 @@
+import django_tables2 as tables
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from indicators.ledger.preview import STATUS_LABELS
+from portal.tables import PortalTable
+
+from .models import ImportJob
+
+STATUS_STYLES = {"create": "success", "update": "primary", "unchanged": "secondary", "error": "danger"}
+
+
+class ImportJobTable(PortalTable):
+    file_name = tables.Column(verbose_name=_("文件"), linkify=("imports:job", {"pk": tables.A("pk")}))
+    city = tables.Column(verbose_name=_("城市"))
+    plan_title = tables.Column(verbose_name=_("工作方案"))
+    status = tables.Column(verbose_name=_("状态"))
+    created_at = tables.DateTimeColumn(verbose_name=_("上传时间"), format="Y-m-d H:i")
+
+    class Meta(PortalTable.Meta):
+        model = ImportJob
+        fields = ("file_name", "city", "plan_title", "status", "created_at")
+        orderable = False
+
+
+class PreviewRowTable(PortalTable):
+    """The preview, one spreadsheet row a line: what would happen to it, and why not."""
+
+    row = tables.Column(verbose_name=_("行"), accessor="row")
+    code = tables.Column(verbose_name=_("序号"), accessor="code")
+    status = tables.Column(verbose_name=_("结果"), accessor="status")
+    text = tables.Column(verbose_name=_("工作措施 / 章节"), accessor="text")
+    units = tables.Column(verbose_name=_("责任单位"), accessor="units")
+    targets = tables.Column(verbose_name=_("目标指标"), accessor="targets")
+    deadline = tables.Column(verbose_name=_("完成时限"), accessor="deadline")
+    notes = tables.Column(verbose_name=_("说明"), accessor="problems", empty_values=())
+
+    class Meta(PortalTable.Meta):
+        orderable = False
+        row_attrs = {"class": lambda record: f"preview-{record.status}", "data-row": lambda record: record.row}
+
+    def render_status(self, value):
+        return format_html('<span class="badge text-bg-{}">{}</span>', STATUS_STYLES[value], STATUS_LABELS[value])
+
+    def render_text(self, value, record):
+        if record.kind == "section":
+            return format_html("<strong>{}</strong>", value)
+        return value
+
+    def render_targets(self, value):
+        return format_html_join("", "<div>{}</div>", ((t,) for t in value))
+
+    def render_notes(self, value, record):
+        if value:
+            return format_html_join("", '<div class="text-danger">{}</div>', ((p,) for p in value))
+        if record.changes:
+            return _("变更：") + "、".join(record.changes)
+        return ""

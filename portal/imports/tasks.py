@@ -1,0 +1,15 @@
+"""Celery jobs of ledger imports: thin, they fetch the job by id and call the service."""
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(acks_late=True)
+def import_job_preview_task(job_id: int) -> None:
+    services.import_job_preview(job_id=job_id)
+
+
+@shared_task(acks_late=True)
+def import_job_run_task(job_id: int) -> None:
+    services.import_job_run(job_id=job_id)

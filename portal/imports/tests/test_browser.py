@@ -1,0 +1,66 @@
+"""An admin imports a small ledger in Debian's chromium: maps an unknown unit, confirms, sees the plan."""
+
+import pytest
+from django.core.management import call_command
+from django.db import connections
+from playwright.sync_api import expect
+
+from indicators.ledger.samples import ledger_xlsx
+from units.models import Unit
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+ROWS = [
+    ["1", "稳就业", "开展“春风行动”招聘活动。", "市人社局", "举办招聘会100场以上", "2025年12月", "就业创业"],
+    [None, None, "建设零工市场。", "人社局就业促进科、蓬江区", "", "2025年6月", None],
+]
+
+
+@pytest.fixture
+def demo(transactional_db):
+    call_command("load_demo", verbosity=0, stdout=open("/dev/null", "w"))
+    bureau = Unit.objects.get(region__code="jiangmen", name="市人力资源和社会保障局")
+    connections.close_all()  # see portal/tests/test_browser.py
+    return bureau
+
+
+def test_an_admin_uploads_a_ledger_maps_an_unknown_unit_confirms_and_sees_the_plan(live_server, demo, browser):
+    page = browser.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", "admin")
+    page.fill("#id_password", "demo-2026")
+    page.click("button[type=submit]")
+
+    page.click("nav >> text=导入台账")
+    expect(page.locator("h1")).to_have_text("导入台账")
+    page.set_input_files(
+        "#id_file",
+        files=[{"name": "江门台账.xlsx", "mimeType": "application/octet-stream", "buffer": ledger_xlsx(ROWS, merges=("A4:A5", "B4:B5", "G4:G5"))}],
+    )
+    page.select_option("#id_city", label="江门市")
+    page.fill("#id_title", "江门市浏览器导入方案")
+    page.fill("#id_years", "2025")
+    page.click("text=上传并预览")
+
+    mapping = page.locator("#unit-mapping")
+    expect(mapping).to_contain_text("人社局就业促进科")
+    expect(mapping).to_contain_text("第5行D列（牵头单位）")
+    expect(page.locator("#preview-counts")).to_contain_text("错误 1")
+    page.select_option("#id_u0", value=f"u{demo.pk}")
+    page.click("#unit-mapping >> text=按此对应重新预览")
+
+    expect(page.locator("#preview-counts")).to_contain_text("新增 2")
+    expect(page.locator("#preview-counts")).to_contain_text("错误 0")
+    expect(page.locator("#unit-mapping")).to_have_count(0)
+    page.click("#confirm-import")
+
+    expect(page.locator("#import-done")).to_contain_text("新增措施 2 项")
+    page.click("#open-plan")
+    expect(page.locator("h1")).to_have_text("江门市浏览器导入方案")
+    task = page.locator("#task-1")
+    expect(task).to_contain_text("建设零工市场。")
+    expect(task).to_contain_text("蓬江区")
+    expect(task).to_contain_text("≥ 100场")
+    assert errors == []

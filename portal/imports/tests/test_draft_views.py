@@ -1,0 +1,110 @@
+"""The plan-text page: a plan's text (pasted, .txt or .docx) drafted into the import preview,
+or downloaded as an Excel draft; only for admins of the city."""
+
+import io
+from pathlib import Path
+
+import docx
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from portal.imports.models import ImportJob
+from units.models import Region
+
+PLANS = Path(__file__).resolve().parents[3] / "indicators" / "tests" / "data" / "plans"
+URL = "/imports/draft/"
+PLAN_TEXT = (
+    "广州市人力资源和社会保障局2025年工作要点\n"
+    "（一）稳就业。一是扩大就业。确保城镇新增就业24万人以上。开展职业技能培训10万人次以上。\n"
+    "二是帮扶重点群体。2024年全市城镇新增就业25.3万人。建设高质量就业社区100个。\n"
+)
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def gz_admin(make_user):
+    return make_user("gz_admin_t", city="guangzhou", role="admin")
+
+
+def test_it_is_reached_from_the_navigation_by_admins_only(client, gz_admin, make_user):
+    client.force_login(gz_admin)
+    assert URL in client.get("/").content.decode()
+    client.force_login(make_user("gz_staff_t", city="guangzhou", role="staff"))
+    assert URL not in client.get("/").content.decode()
+
+
+def test_pasted_text_opens_in_the_import_preview(client, gz_admin, django_capture_on_commit_callbacks):
+    client.force_login(gz_admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(URL, {"text": PLAN_TEXT, "city": Region.objects.get(code="guangzhou").pk, "action": "preview"})
+    job = ImportJob.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("imports:job", args=[job.pk])
+    assert (job.plan_title, job.year_start, job.year_end) == ("广州市人力资源和社会保障局2025年工作要点", 2025, 2025)
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.PREVIEWED
+    page = client.get(response["Location"]).content.decode()
+    assert "3 项措施、3 个目标" in page  # the 2024 figure is a result, not a measure
+    assert "确保城镇新增就业24万人以上" in page
+
+
+def test_a_docx_draft_downloads_as_an_excel_ledger_with_its_results(client, gz_admin):
+    document = docx.Document()
+    for line in PLAN_TEXT.splitlines():
+        document.add_paragraph(line)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    buffer.seek(0)
+    buffer.name = "要点.docx"
+    client.force_login(gz_admin)
+    response = client.post(
+        URL, {"file": buffer, "city": Region.objects.get(code="guangzhou").pk, "years": "2025", "action": "download"}
+    )
+    assert response.status_code == 200
+    assert "attachment" in response["Content-Disposition"]
+    book = load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == ["工作台账", "已完成结果"]
+    results = list(book["已完成结果"].iter_rows(min_row=2, values_only=True))
+    assert [(row[1], row[3]) for row in results] == [("2024", "25.3万人")]
+    assert not ImportJob.objects.exists()
+
+
+def test_a_bad_file_is_refused_with_its_reason_and_nothing_is_created(client, gz_admin):
+    client.force_login(gz_admin)
+    bad = io.BytesIO(b"not a zip")
+    bad.name = "方案.docx"
+    response = client.post(URL, {"file": bad, "city": Region.objects.get(code="guangzhou").pk, "action": "preview"})
+    assert response.status_code == 200
+    assert "“方案.docx”不是有效的 Word（.docx）文件" in response.content.decode()
+    response = client.post(URL, {"city": Region.objects.get(code="guangzhou").pk, "action": "preview"})
+    assert "请上传方案文件或粘贴方案正文" in response.content.decode()
+    response = client.post(URL, {"text": "没有编号也没有年份的一段话", "city": Region.objects.get(code="guangzhou").pk})
+    assert "无法从正文识别年度，请填写" in response.content.decode()
+    assert not ImportJob.objects.exists()
+
+
+def test_a_seed_plan_file_drafts_into_a_preview_without_errors(client, gz_admin, django_capture_on_commit_callbacks):
+    client.force_login(gz_admin)
+    with (PLANS / "guangzhou-2024.txt").open("rb") as upload, django_capture_on_commit_callbacks(execute=True):
+        client.post(URL, {"file": upload, "city": Region.objects.get(code="guangzhou").pk, "title": "广州2024草稿"})
+    job = ImportJob.objects.get()
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.PREVIEWED
+    assert job.preview["measure_count"] == 130 and job.preview["target_count"] == 20 and job.preview["problems"] == []
+
+
+def test_only_admins_of_the_city_may_draft_into_it(client, make_user):
+    guangzhou = Region.objects.get(code="guangzhou")
+    response = client.get(URL)
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    # Staff of the same city, of another unit than the plan office: no admin, no page.
+    client.force_login(make_user("gz_staff_other", city="guangzhou", unit="市委办公厅", role="staff"))
+    assert client.get(URL).status_code == 403
+    # An outsider, member of no unit.
+    client.force_login(make_user("outsider", city=None))
+    assert client.get(URL).status_code == 403
+    # An admin of another city cannot choose Guangzhou.
+    client.force_login(make_user("jm_admin_t", city="jiangmen", role="admin"))
+    response = client.post(URL, {"text": PLAN_TEXT, "city": guangzhou.pk, "action": "preview"})
+    assert response.status_code == 200 and "city" in response.context["form"].errors
+    assert not ImportJob.objects.exists()

@@ -1,0 +1,200 @@
+"""The admins' ledger import pages: upload, preview (with sheet, header and unit mapping),
+confirm, progress; and the ledger export of a plan."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_tables2 import RequestConfig
+
+from indicators.ledger.export import ledger_export
+from indicators.ledger.importing import LedgerImportError
+from indicators.ledger.preview import STATUS_LABELS, LedgerPreview
+from tasks.models import Plan
+from units.access import scope_for
+from units.models import Region
+
+from . import services
+from .forms import ConfirmForm, HeaderMappingForm, SheetForm, UnitMappingForm, UploadForm
+from .models import ImportJob
+from .tables import ImportJobTable, PreviewRowTable
+
+
+def admin_cities(user) -> list[Region]:
+    scope = scope_for(user)
+    cities = Region.objects.cities().order_by("id")
+    return [city for city in cities if scope.sees_city(city.pk) and scope.is_admin_of(city.pk)]
+
+
+def get_plan_for_admin(user, pk: int) -> Plan:
+    """A plan the user may import into: 404 when he cannot see it, 403 when he is no admin of its city."""
+    plan = get_object_or_404(Plan.objects.visible_to(user).select_related("city"), pk=pk)
+    if not scope_for(user).is_admin_of(plan.city_id):
+        raise PermissionDenied
+    return plan
+
+
+def get_job_for_user(user, pk: int) -> ImportJob:
+    job = get_object_or_404(ImportJob.objects.defer("content").select_related("city", "plan"), pk=pk)
+    scope = scope_for(user)
+    if not scope.sees_city(job.city_id):
+        raise Http404
+    if not scope.is_admin_of(job.city_id):
+        raise PermissionDenied
+    return job
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    cities = admin_cities(request.user)
+    if not cities:
+        raise PermissionDenied
+    form = UploadForm(request.POST or None, request.FILES or None, cities=cities)
+    if request.method == "POST" and form.is_valid():
+        return _create_job(request, form)
+    jobs = ImportJobTable(ImportJob.objects.defer("content", "preview").filter(city__in=cities).select_related("city"))
+    RequestConfig(request, paginate={"per_page": 20}).configure(jobs)
+    plans = Plan.objects.filter(city__in=cities).select_related("city").with_counts().order_by("city_id", "-year_start")
+    return render(request, "imports/index.html", {"form": form, "jobs": jobs, "plans": plans})
+
+
+@login_required
+def plan_import(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_plan_for_admin(request.user, pk)
+    form = UploadForm(request.POST or None, request.FILES or None, cities=[plan.city], plan=plan)
+    if request.method == "POST" and form.is_valid():
+        return _create_job(request, form)
+    return render(request, "imports/plan_import.html", {"form": form, "plan": plan})
+
+
+def _create_job(request: HttpRequest, form: UploadForm) -> HttpResponse:
+    data, upload = form.cleaned_data, form.cleaned_data["file"]
+    plan = data.get("plan")
+    try:
+        job = services.import_job_create(
+            user=request.user,
+            city=plan.city if plan else data["city"],
+            plan=plan,
+            title=data.get("title", ""),
+            years=data.get("year_range"),
+            file_name=upload.name,
+            content=upload.read(),
+        )
+    except services.UploadRefused as exc:
+        messages.error(request, str(exc))
+        return redirect("imports:index")
+    return redirect("imports:job", pk=job.pk)
+
+
+@login_required
+def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_job_for_user(request.user, pk)
+    context = {"job": job, "statuses": STATUS_LABELS}
+    if job.status == ImportJob.Status.NEEDS_SHEET:
+        context["sheet_form"] = SheetForm(sheets=job.sheets)
+    if job.status == ImportJob.Status.PREVIEWED and job.preview:
+        preview = LedgerPreview.from_dict(job.preview)
+        shown = request.GET.get("status", "")
+        rows = [row for row in preview.rows if not shown or row.status == shown]
+        table = PreviewRowTable(rows)
+        RequestConfig(request, paginate={"per_page": 50}).configure(table)
+        context.update(
+            preview=preview,
+            counts=preview.counts,
+            shown=shown,
+            table=table,
+            sheet_form=SheetForm(sheets=job.sheets, initial={"sheet": job.sheet}) if len(job.sheets) > 1 else None,
+            header_form=HeaderMappingForm(headers=preview.unknown_headers) if preview.unknown_headers else None,
+            unit_form=UnitMappingForm(names=preview.unknown_units, city=job.city) if preview.unknown_units else None,
+            confirm_form=ConfirmForm(),
+        )
+    return render(request, "imports/job.html", context)
+
+
+@login_required
+def job_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress bar, polled by htmx; once the job is through, the whole page reloads."""
+    job = get_job_for_user(request.user, pk)
+    response = render(request, "imports/_progress.html", {"job": job})
+    if not job.is_running:
+        response["HX-Refresh"] = "true"
+    return response
+
+
+def _editable_job(request: HttpRequest, pk: int) -> ImportJob:
+    job = get_job_for_user(request.user, pk)
+    if job.status not in (ImportJob.Status.PREVIEWED, ImportJob.Status.NEEDS_SHEET):
+        raise PermissionDenied
+    return job
+
+
+@login_required
+@require_POST
+def job_sheet(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _editable_job(request, pk)
+    form = SheetForm(request.POST, sheets=job.sheets)
+    if form.is_valid():
+        services.import_job_choose_sheet(job, sheet=form.cleaned_data["sheet"])
+    return redirect("imports:job", pk=job.pk)
+
+
+@login_required
+@require_POST
+def job_headers(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _editable_job(request, pk)
+    preview = LedgerPreview.from_dict(job.preview or {"sheet": "", "rows": [], "problems": [], "sheet_problems": [],
+                                                       "warnings": []})
+    form = HeaderMappingForm(request.POST, headers=preview.unknown_headers)
+    if form.is_valid() and form.mapping():
+        services.import_job_map_headers(job, mapping=form.mapping())
+    return redirect("imports:job", pk=job.pk)
+
+
+@login_required
+@require_POST
+def job_units(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _editable_job(request, pk)
+    preview = LedgerPreview.from_dict(job.preview)
+    form = UnitMappingForm(request.POST, names=preview.unknown_units, city=job.city)
+    if form.is_valid() and form.choices():
+        services.import_job_choose_units(job, choices=form.choices())
+    else:
+        messages.warning(request, _("请为每个不认识的单位选择对应的已有单位，或选择新建"))
+    return redirect("imports:job", pk=job.pk)
+
+
+@login_required
+@require_POST
+def job_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_job_for_user(request.user, pk)
+    if job.status != ImportJob.Status.PREVIEWED:
+        raise PermissionDenied
+    preview = LedgerPreview.from_dict(job.preview)
+    form = ConfirmForm(request.POST)
+    skip = form.is_valid() and form.cleaned_data["skip_bad_rows"]
+    if not preview.ok and not skip:
+        messages.error(request, _("文件有错误：请改正后重新上传，或勾选“跳过有错误的行”只导入正确的行"))
+        return redirect("imports:job", pk=job.pk)
+    if preview.good_rows == 0:
+        messages.error(request, _("没有可以导入的行"))
+        return redirect("imports:job", pk=job.pk)
+    try:
+        services.import_job_confirm(job, skip_bad_rows=skip)
+    except LedgerImportError as exc:
+        messages.error(request, str(exc))
+    return redirect("imports:job", pk=job.pk)
+
+
+@login_required
+def plan_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """The plan's ledger as .xlsx, for anyone who may see the plan."""
+    plan = get_object_or_404(Plan.objects.visible_to(request.user).select_related("city"), pk=pk)
+    response = HttpResponse(
+        ledger_export(plan), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = content_disposition_header(True, f"{plan.title}工作台账.xlsx")
+    return response
