@@ -16,6 +16,8 @@ from openpyxl.utils import get_column_letter
 
 from . import rollups
 from .models import Status
+from portal.templatetags.portal_tags import amount
+
 from .templatetags.dashboards_tags import month, pct
 
 LABELS = dict(Status.choices)
@@ -114,14 +116,14 @@ def programme_briefing(board) -> Briefing:
     names = {c.pk: c.name for c in board.cities}
     for comparison in board.comparisons:
         for city_id in sorted(set(comparison.cells) | set(comparison.results)):
-            published = "；".join(f"{r.year}年 {r.value.normalize():f}{r.unit}" for r in comparison.results.get(city_id, []))
+            published = "；".join(f"{r.year}年 {amount(r.value, r.unit)}" for r in comparison.results.get(city_id, []))
             cells = comparison.cells.get(city_id) or [None]
             for row in cells:
                 if row is None:
                     indicators.rows.append([comparison.indicator.name, names.get(city_id, ""), "—", "—", "—", "—", "—", published])
                     continue
                 point = row.point
-                actual = "—" if point.actual is None else f"{point.actual.normalize():f}{row.target.unit}"
+                actual = "—" if point.actual is None else amount(point.actual, row.target.unit)
                 indicators.rows.append([
                     comparison.indicator.name, names.get(city_id, ""), f"{row.plan.title}（{month(point.as_of)}）",
                     row.target.phrase, actual + (f"（{_('示例数据')}）" if point.sample else ""),

@@ -176,16 +176,13 @@ def load_plan(plan: PlanInfo, measure_ids: Sequence[int] | None):
 
 
 def points_json(points: Sequence[rollups.TargetProgress]) -> str:
-    """TargetSeries.points: [actual, completion, time_elapsed, status, sample] a month (the
-    trajectory is the target's value × time elapsed, worked out when read).
+    """TargetSeries.points: [actual, status] a month; time elapsed, completion and the
+    trajectory follow from them and the target (rollups.figures_at, when read).
 
-    What json.dumps would write (floats by repr, actual as a string), put together directly:
-    a full rebuild writes a million of these entries."""
+    What json.dumps would write, put together directly: a full rebuild writes a million of
+    these entries."""
     return "[" + ",".join(
-        f'[{"null" if p.actual is None else chr(34) + str(p.actual) + chr(34)},'
-        f'{"null" if p.completion is None else repr(p.completion)},{p.time_elapsed!r},"{p.status}",'
-        f'{"true" if p.sample else "false"}]'
-        for p in points
+        f'[null,"{p.status}"]' if p.actual is None else f'["{p.actual}","{p.status}"]' for p in points
     ) + "]"
 
 

@@ -24,7 +24,7 @@ from indicators.models import Indicator, ProgressReport, Target
 from tasks.models import Measure, Plan, Programme, Task
 from units.models import Region, Unit
 
-from .rollups import month_ends
+from .rollups import TargetRow, figures_at, month_ends
 
 
 class Status(models.TextChoices):
@@ -111,7 +111,7 @@ class TargetSeries(models.Model):
     rebuild of a million values to tens of thousands of rows.)
 
     `points` is compact JSON, one entry per month from `first_as_of` to `last_as_of`:
-    [actual, completion, time_elapsed, status, sample].
+    [actual, status]; time elapsed, completion and trajectory follow from them and the target.
     """
 
     target = models.OneToOneField(Target, on_delete=models.CASCADE, db_constraint=False, related_name="+")
@@ -136,15 +136,16 @@ class TargetSeries(models.Model):
         ]
 
     def series(self, target: Target | None = None) -> list[Point]:
-        """The months, with the trajectory (value × time elapsed) of an additive target."""
+        """The months, with time elapsed, completion and (additive targets) trajectory."""
         target = target or self.target
-        goal = float(target.value) if target.is_additive else None
-        months = month_ends(self.first_as_of, self.last_as_of)
-        return [
-            Point(as_of, None if actual is None else Decimal(actual), None if goal is None else goal * elapsed,
-                  completion, elapsed, status, bool(sample))
-            for as_of, (actual, completion, elapsed, status, sample) in zip(months, json.loads(self.points))
-        ]
+        row = TargetRow(target.pk, target.kind, target.comparator, target.value, target.value_max, target.unit,
+                        target.period_start, target.period_end)
+        points = []
+        for as_of, (actual, status) in zip(month_ends(self.first_as_of, self.last_as_of), json.loads(self.points)):
+            actual = None if actual is None else Decimal(actual)
+            elapsed, completion, expected = figures_at(row, as_of, actual)
+            points.append(Point(as_of, actual, expected, completion, elapsed, status, self.has_sample))
+        return points
 
     def point_at(self, as_of: date) -> Point | None:
         """The target at a month; at its last month if the month is later; None if earlier."""

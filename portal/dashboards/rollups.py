@@ -207,6 +207,12 @@ def plan_months(year_start: int, year_end: int, last_target_end: date | None, to
 
 def _level(rows: Sequence[ValueRow], unit: str) -> tuple[Decimal | None, bool]:
     """The latest level from the latest period's rows (several units: combined or the lead's)."""
+    if len(rows) == 1:  # one unit reports it (the usual case): the same as below, sooner
+        row = rows[0]
+        if row.numerator is not None and row.denominator:
+            scale = HUNDRED if unit == "%" else Decimal(1)
+            return (row.numerator / row.denominator * scale).quantize(QUANTUM), row.sample
+        return row.value, row.sample if row.value is not None else False
     with_ratio = [r for r in rows if r.numerator is not None and r.denominator]
     if with_ratio and (unit == "%" or len(with_ratio) == len(rows)):
         scale = HUNDRED if unit == "%" else Decimal(1)
@@ -242,6 +248,21 @@ def _status(target: TargetRow, actual: Decimal | None, completion: float | None,
     return RED
 
 
+def figures_at(target: TargetRow, as_of: date, actual: Decimal | None) -> tuple[float, float | None, float | None]:
+    """Time elapsed, completion and trajectory of a target at a month's end, given its
+    figure: what target_series works out, for reading a stored series back."""
+    at = min(as_of, target.period_end)
+    start, end = window(target, at)
+    elapsed = time_elapsed(start, end, at)
+    if actual is None:
+        completion = None
+    elif target.comparator == "lte":
+        completion = 1.0 if actual <= target.value else 0.0
+    else:
+        completion = float(actual) / float(target.value) if target.value else 1.0
+    return elapsed, completion, float(target.value) * elapsed if target.kind in ADDITIVE else None
+
+
 _END_OF_DAY: dict[date, float] = {}
 
 
@@ -269,6 +290,7 @@ def target_series(
     goal = target.value
     goal_float = float(goal)
     start, end = period_start, period_end  # the window, unless per-year
+    window_year = None
     begin = _month_position(start, end_of_day=False)
     span = _end_of_day(end) - begin
     series: list[TargetProgress] = []
@@ -286,12 +308,11 @@ def target_series(
             append(TargetProgress(as_of, NOT_STARTED, 0.0))
             continue
         at = as_of if as_of < period_end else period_end
-        if annual:
-            window_now = window(target, at)
-            if window_now[0] != start:
-                start, end = window_now
-                begin = _month_position(start, end_of_day=False)
-                span = _end_of_day(end) - begin
+        if annual and at.year != window_year:  # the window is the year (as window() says)
+            window_year = at.year
+            start, end = window(target, at)
+            begin = _month_position(start, end_of_day=False)
+            span = _end_of_day(end) - begin
         if additive and start != window_start:  # a new year for a per-year flow
             window_start, total, total_sample, counted = start, Decimal(0), False, False
             while i < n and rows[i].period_start < start:

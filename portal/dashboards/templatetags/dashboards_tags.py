@@ -131,3 +131,34 @@ def ranking_rows(rows) -> str:
             f'<td class="text-end">{pct(row.completion)}</td><td class="text-end">{lateness}</td></tr>'
         )
     return mark_safe("".join(parts))
+
+
+@register.simple_tag
+def comparison_rows(board) -> str:
+    """The <tr>s of the programme dashboard's indicator comparison: one row per indicator,
+    a cell per city with its targets' figures, then the results the city published."""
+    from portal.templatetags.portal_tags import amount
+
+    published = escape(_("已公布"))
+    parts = []
+    for comparison in board.comparisons:
+        cells = []
+        for city in board.cities:
+            lines = []
+            for row in comparison.cells.get(city.pk, ()):
+                point, plan = row.point, row.plan
+                years = f"{plan.year_start}" if plan.year_end == plan.year_start else f"{plan.year_start}—{plan.year_end}"
+                actual = "—" if point.actual is None else amount(point.actual, row.target.unit)
+                lines.append(
+                    f'<div class="mb-1"><div>{escape(_short(row.target.phrase, 40))}</div>'
+                    f"<div>{status_badge(point.status)} {escape(actual)} · {pct(point.completion)} "
+                    f'<span class="text-muted">（{years}，{escape(month(point.as_of))}）</span>'
+                    f"{_sample_badge(point.sample)}</div></div>"
+                )
+            results = comparison.results.get(city.pk, ())
+            if results:
+                listed = "；".join(f"{r.year}年 {escape(amount(r.value, r.unit))}" for r in results)
+                lines.append(f'<div class="text-muted">{published}：{listed}</div>')
+            cells.append(f'<td class="small">{"".join(lines)}</td>')
+        parts.append(f'<tr class="indicator"><th class="fw-semibold">{escape(comparison.indicator.name)}</th>{"".join(cells)}</tr>')
+    return mark_safe("".join(parts))

@@ -79,6 +79,13 @@ def test_it_starts_a_per_year_target_again_in_january():
     assert june.actual == D("700") and june.status == RED  # still 700 at half-year
 
 
+def test_a_per_year_target_counts_time_within_its_year_from_the_first_year_on():
+    t = target(kind="flow_annual", value="3000", unit="个")  # 2023—2027, 3000 a year
+    june_2023, june_2025 = rollups.target_series(t, [value(date(2023, 1, 1), "1500")], [date(2023, 6, 30), date(2025, 6, 30)])
+    assert june_2023.time_elapsed == pytest.approx(0.5) and june_2023.status == GREEN
+    assert june_2025.time_elapsed == pytest.approx(0.5) and june_2025.status == NO_DATA
+
+
 def test_it_calls_a_per_year_target_missed_in_its_year_overdue_at_the_years_end():
     t = target(kind="flow_annual", value="3000", unit="个")
     progress = at(t, [value(date(2024, 1, 1), "2000")], date(2024, 12, 31))
@@ -101,6 +108,12 @@ def test_it_combines_a_rate_from_numerators_and_denominators_never_by_averaging(
     progress = at(t, rows, date(2024, 6, 30))
     assert progress.actual == D("38.0000")  # 190 / 500, not (90 + 25) / 2
     assert progress.completion == pytest.approx(38 / 90)
+
+
+def test_one_units_rate_is_its_numerator_over_its_denominator():
+    t = target(kind="rate", value="90", unit="%", start=date(2024, 1, 1), end=date(2024, 12, 31))
+    progress = at(t, [value(date(2024, 3, 1), None, numerator=45, denominator=48)], date(2024, 3, 31))
+    assert progress.actual == D("93.7500") and progress.status == DONE
 
 
 def test_a_level_takes_the_latest_period_and_the_lead_units_figure():
@@ -180,3 +193,25 @@ def test_the_lateness_ranking_puts_the_worst_and_furthest_behind_first():
     rows = [(1, GREEN, 0.0), (2, RED, 0.1), (3, RED, 0.4), (4, OVERDUE, None), (5, RED, None), (6, NO_DATA, None)]
     ranked = sorted(rows, key=lambda r: rollups.lateness_rank(r[1], r[2], r[0]))
     assert [key for key, *_rest in ranked] == [4, 3, 2, 5, 1, 6]
+
+
+def test_a_stored_series_reads_back_the_figures_it_was_computed_with():
+    """TargetSeries keeps [actual, status] a month; time elapsed, completion and trajectory
+    are worked out again when read, and must be those of target_series."""
+    from portal.dashboards.computing import points_json
+    from portal.dashboards.models import TargetSeries
+    from indicators.models import Target
+
+    for kind, comparator, goal in (("flow_annual", "gte", "3000"), ("flow_cumulative", "gte", "225000"),
+                                   ("ceiling", "lte", "3.2"), ("stock", "gte", "1200000")):
+        t = target(kind=kind, comparator=comparator, value=goal)
+        rows = [value(date(2023, m, 1), "700") for m in (1, 4, 7)] + [value(date(2024, 2, 1), "900")]
+        months = rollups.month_ends(date(2023, 1, 1), date(2024, 12, 31))
+        computed = rollups.target_series(t, rows, months)
+        model = Target(pk=1, kind=kind, comparator=comparator, value=D(goal), value_max=None, unit="人",
+                       period_start=t.period_start, period_end=t.period_end)
+        stored = TargetSeries(first_as_of=months[0], last_as_of=months[-1], points=points_json(computed))
+        for fresh, read in zip(computed, stored.series(model), strict=True):
+            assert (read.as_of, read.actual, read.status) == (fresh.as_of, fresh.actual, fresh.status)
+            assert (read.time_elapsed, read.completion, read.expected) == (fresh.time_elapsed, fresh.completion,
+                                                                           fresh.expected)
