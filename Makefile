@@ -1,7 +1,8 @@
 # Two commands for a new machine:
 #   make run   — install, migrate an embedded SQLite database, load the seed plans and demo
 #                accounts, and serve the portal on http://127.0.0.1:8000 (Celery jobs in process)
-#   make test  — install what the tests need and run the whole suite
+#   make test  — install what the tests need and run the whole suite on PostgreSQL and Redis
+#                (the local ones by default, started if they are down: scripts/run-tests.sh)
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
@@ -28,8 +29,7 @@ run: demo-data
 	$(BIN)/python manage.py runserver $(HOST)
 
 test: install-test
-	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/pytest $(PYTEST_ARGS)
+	./scripts/run-tests.sh $(PYTEST_ARGS)
 
 messages: install
 	$(BIN)/python manage.py makemessages -l en --no-obsolete

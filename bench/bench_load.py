@@ -38,13 +38,13 @@ ENV = {
     "SECURE_SSL_REDIRECT": "0",
     "CONN_MAX_AGE": "600",
     "LOG_LEVEL": "WARNING",
-    "DJANGO_SETTINGS_MODULE": "bench.load_settings",
+    "DJANGO_SETTINGS_MODULE": "portal.settings",
     "PYTHONPATH": str(ROOT),
 }
 ENV.pop("CELERY_BROKER_URL", None)
 os.environ.update({k: v for k, v in ENV.items() if k in {"DATABASE_URL", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS",
                                                           "SECURE_SSL_REDIRECT"}})
-os.environ["DJANGO_SETTINGS_MODULE"] = "bench.load_settings"
+os.environ["DJANGO_SETTINGS_MODULE"] = "portal.settings"
 
 LUA = r"""
 wrk.headers["Cookie"] = "sessionid=%(session)s"

@@ -54,7 +54,8 @@ CHINESE_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "�
 
 _unit_alt = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
 _num = r"\d+(?:\.\d+)?"
-_cn = r"[一二两三四五六七八九十]{1,3}"
+# A Chinese numeral up to 99 (五, 十二, 三十, 九十九): 唯一一个 holds no number of two digits.
+_cn = r"(?:[一二两三四五六七八九]?十[一二三四五六七八九]?|[一二两三四五六七八九])"
 NUMBER_RE = re.compile(
     rf"(?P<approx>[约近超逾]|大约|接近|超过)?"
     rf"(?P<lo>{_num}|{_cn})"
@@ -67,6 +68,15 @@ NUMBER_RE = re.compile(
 COUNTING_WORDS = {"所", "个", "家", "场", "名", "位", "批", "期", "户", "张"}
 # A number glued to these is a name, not a quantity: 第46届, 2.0版, 十大舰队.
 NOT_A_QUANTITY_BEFORE = ("第",)
+# A Chinese numeral right after one of these is the tail of a longer word or number
+# (唯一一个, 三百五十个), not a quantity of its own.
+CHINESE_NUMERAL_CHARS = "零一二两三四五六七八九十百千"
+# Quotation marks and title marks: what they hold is a name (“四个一”, “1+N”, “双百”, “十四五”,
+# 《…2024年…》), never a quantity. Straight quotes pair in order, the others by nesting.
+QUOTE_PAIRS = {"“": "”", "‘": "’", "「": "」", "『": "』", "《": "》", "〈": "〉"}
+STRAIGHT_QUOTES = '"＂'
+_QUOTE_CLOSERS = set(QUOTE_PAIRS.values())
+_ANY_QUOTE = re.compile("[" + re.escape("".join(QUOTE_PAIRS) + "".join(QUOTE_PAIRS.values()) + STRAIGHT_QUOTES) + "]")
 
 AT_MOST_CUES = ("以内", "以下", "控制在", "不超过", "不高于", "低于", "之内")
 AT_LEAST_CUES = ("以上", "不少于", "不低于", "达到", "达", "力争", "至少", "超过", "确保", "保持")
@@ -138,17 +148,48 @@ def _to_decimal(text: str) -> Decimal:
     return Decimal(text) if text[0].isdigit() else Decimal(chinese_number(text))
 
 
+def quoted_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every quotation (“…”, "…", ‘…’, 「…」) and title (《…》) of the text,
+    marks included. An opening mark never closed protects nothing; one left open inside a
+    closed pair (《…“…》) is dropped when the pair closes."""
+    spans: list[tuple[int, int]] = []
+    stack: list[tuple[str, int]] = []
+    straight: dict[str, int] = {}
+    for mark in _ANY_QUOTE.finditer(text):
+        index, char = mark.start(), mark.group()
+        if char in STRAIGHT_QUOTES:
+            if char in straight:
+                spans.append((straight.pop(char), index + 1))
+            else:
+                straight[char] = index
+        elif char in QUOTE_PAIRS:
+            stack.append((char, index))
+        elif char in _QUOTE_CLOSERS:
+            for depth in range(len(stack) - 1, -1, -1):
+                if QUOTE_PAIRS[stack[depth][0]] == char:
+                    spans.append((stack[depth][1], index + 1))
+                    del stack[depth:]
+                    break
+    return spans
+
+
 def find_quantities(text: str) -> list[Quantity]:
-    """Every number with a measure word in the text, in base units."""
+    """Every number with a measure word in the text, in base units; none from inside quotation
+    or title marks (开展“四个一”活动10场 → 10场 only)."""
     found = []
+    spans = quoted_spans(text)
     for match in NUMBER_RE.finditer(text):
         lo_text = match["lo"]
         before = text[max(0, match.start() - 1) : match.start()]
         if before in NOT_A_QUANTITY_BEFORE or (before.isdigit() or before == "."):
             continue
+        if any(begin <= match.start() and match.end() <= end for begin, end in spans):
+            continue  # a name: “四个一”, “三个一百”, 《…(2024年)》
         # A lone Chinese numeral is only a quantity before a measure word that counts things
         # (一所技师学院), never inside a word like 一体 or 十大.
-        if not lo_text[0].isdigit() and (match["unit"] not in COUNTING_WORDS or before == "新"):
+        if not lo_text[0].isdigit() and (
+            match["unit"] not in COUNTING_WORDS or before == "新" or (before and before in CHINESE_NUMERAL_CHARS)
+        ):
             continue
         base_unit, factor = UNITS[match["unit"]]
         mult = MULTIPLIERS.get(match["mult"] or "", 1)
@@ -188,10 +229,11 @@ def parse_targets(text: str, context: PlanContext) -> ParseResult:
     """Targets of a target cell or a sentence: one per number with a measure word.
 
     Lines (or sentences separated by ；/;) are read one by one; within a line, the words
-    between two numbers belong to the second.
+    between two numbers belong to the second. Numbers inside quotation or title marks are
+    names (“四个一”, “1+N”, 《…》), not targets.
     """
     result = ParseResult()
-    for line in _LINES.split(text or ""):
+    for line in _lines(text or ""):
         line = line.strip().strip("，,。 ")
         if not line:
             continue
@@ -225,7 +267,20 @@ _AT_MOST_BEFORE = _cues(("控制在", "不超过", "不高于", "低于"))
 _CUMULATIVE = _cues(CUMULATIVE_CUES)
 _STOCK = _cues(STOCK_CUES)
 _ANNUAL = _cues(ANNUAL_CUES)
-_LINES = re.compile(r"[\n；;]+")
+_CLAUSE_BREAK = re.compile(r"[；;]+")
+
+
+def _lines(text: str):
+    """The text's lines, each cut at ；/; outside quotation marks (“稳岗位；促就业” stays whole)."""
+    for raw_line in text.split("\n"):
+        spans = quoted_spans(raw_line)
+        start = 0
+        for match in _CLAUSE_BREAK.finditer(raw_line):
+            if any(begin <= match.start() < end for begin, end in spans):
+                continue
+            yield raw_line[start : match.start()]
+            start = match.end()
+        yield raw_line[start:]
 
 
 def _target(line: str, before: str, after: str, clause: str, q: Quantity, context: PlanContext) -> ParsedTarget:

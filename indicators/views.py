@@ -81,16 +81,17 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
 # --- The report form ----------------------------------------------------------------------
 
 
-def _figures(targets, period, unit_id: int, typed: dict) -> list[dict]:
+def _figures(measure, targets, period, unit_id: int, typed: dict) -> list[dict]:
     """Per target: the typed value, the figure with it (cumulative sum, combined rate or
     level) and the completion, over the approved values of the other units and periods."""
     approved = [r for r in approved_rows(targets, up_to=period.start) if not (r.unit_id == unit_id and r.period_id == period.pk)]
+    lead = unit_id in access.lead_unit_ids(measure)
     figures = []
     for target in targets:
         value, numerator, denominator = typed.get(target.pk, (None, None, None))
         rows = list(approved)
         if value is not None or numerator is not None:
-            rows.append(ValueRow(target.pk, unit_id, period.pk, period.start, 10**6, value, numerator, denominator))
+            rows.append(ValueRow(target.pk, unit_id, period.pk, period.start, 10**6, value, numerator, denominator, lead))
         figures.append({"target": target, "typed": value, "progress": progress(TargetSpec.of(target), rows, as_of=period.start)})
     return figures
 
@@ -164,7 +165,7 @@ def report_edit(request: HttpRequest, measure_id: int, period_id: int, unit_id: 
         typed = _stored_values(report)
     context = {
         "measure": measure, "period": period, "unit": unit, "report": report, "form": form,
-        "figures": _figures(targets, period, unit.pk, typed), "versions": versions,
+        "figures": _figures(measure, targets, period, unit.pk, typed), "versions": versions,
         "is_lead": unit.pk in access.lead_unit_ids(measure),
         "takes_reports": period.is_open and period.start <= timezone.localdate(),
         "has_targets": bool(list(measure.targets.all())),
@@ -179,7 +180,7 @@ def report_preview(request: HttpRequest, measure_id: int, period_id: int, unit_i
     measure, period, unit = access.get_fill_context_for_user(request.user, measure_id, period_id, unit_id)
     targets = fillable_targets(measure=measure, period=period, unit_id=unit.pk)
     form = ReportForm(request.POST, targets=targets)
-    return render(request, "reporting/_figures.html", {"figures": _figures(targets, period, unit.pk, _typed_values(form))})
+    return render(request, "reporting/_figures.html", {"figures": _figures(measure, targets, period, unit.pk, _typed_values(form))})
 
 
 # --- One report: read, review, correct ---------------------------------------------------
@@ -201,7 +202,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "report": report, "measure": measure, "period": period,
         "value_rows": [(t, values.get(t.pk)) for t in targets],
-        "figures": _figures(targets, period, report.unit_id, _stored_values(report)) if report.state == ProgressReport.State.APPROVED else [],
+        "figures": _figures(measure, targets, period, report.unit_id, _stored_values(report)) if report.state == ProgressReport.State.APPROVED else [],
         "evidence": list(report.evidence.all()),
         "versions": versions,
         "history": report.history.select_related("history_user").order_by("-history_date")[:30],
@@ -213,34 +214,30 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "reporting/report_detail.html", context)
 
 
-@login_required
-@require_POST
-def report_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
+def _review(request: HttpRequest, pk: int, decide, done: str) -> HttpResponse:
+    """Approve or return a submitted report, with the reviewer's comment."""
     report = access.get_report_for_user(request.user, pk, action="review")
     form = ReviewForm(request.POST)
     form.is_valid()
     try:
-        report_approve(report=report, user=request.user, comment=form.cleaned_data.get("comment", ""))
+        decide(report=report, user=request.user, comment=form.cleaned_data.get("comment", ""))
     except ReportingError as exc:
         messages.error(request, str(exc))
         return redirect("reporting:report_detail", report.pk)
-    messages.success(request, _("报告已通过审核。"))
+    messages.success(request, done)
     return redirect("reporting:review_queue")
+
+
+@login_required
+@require_POST
+def report_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _review(request, pk, report_approve, _("报告已通过审核。"))
 
 
 @login_required
 @require_POST
 def report_return_view(request: HttpRequest, pk: int) -> HttpResponse:
-    report = access.get_report_for_user(request.user, pk, action="review")
-    form = ReviewForm(request.POST)
-    form.is_valid()
-    try:
-        report_return(report=report, user=request.user, comment=form.cleaned_data.get("comment", ""))
-    except ReportingError as exc:
-        messages.error(request, str(exc))
-        return redirect("reporting:report_detail", report.pk)
-    messages.success(request, _("报告已退回填报单位。"))
-    return redirect("reporting:review_queue")
+    return _review(request, pk, report_return, _("报告已退回填报单位。"))
 
 
 @login_required

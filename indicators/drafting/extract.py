@@ -28,6 +28,8 @@ FUTURE_CUES = ("力争", "确保", "目标", "计划", "预计", "争取", "将"
 POLICY_PARAMETER_BEFORE = ("最高", "最低", "不超过", "每户最高")
 AT_MOST_AFTER = ("以内", "以下", "之内")
 AT_MOST_BEFORE = ("控制在", "不超过", "不高于")
+# 2024年新建零工驿站30个, 2023年1-3月…: the year says when, it is not part of the indicator's name.
+RESULT_YEAR_PREFIX = re.compile(r"^\d{4}年(?:\d{1,2}(?:[-—–~至]\d{1,2})?月)?(?:份|底|末|以来)?[，,、\s]*")
 RESULT_SUBJECT_NOISE = re.compile(
     r"^(?:全市|全省|全年|共计|共|累计|其中|另外|同时|此外)+|(?:为|达到|达|至|增至|提高至|突破|超过|超|逾|约|近|共|累计)+$"
 )
@@ -99,7 +101,8 @@ def targets_in_sentence(sentence: str, context: PlanContext) -> tuple[list[Found
     skipped: list[Skipped] = []
     for quantity in find_quantities(sentence):
         if inside(quantity.start, spans):
-            continue  # a name (“两个前沿”) or an aside ((1次政策宣介…)): not a target, silently
+            continue  # an aside ((1次政策宣介…)): not a target, silently; names in quotes
+            # (“两个前沿”, “四个一”) find_quantities already leaves out
         if is_vague(sentence, quantity):
             continue
         if quantity.approximate:
@@ -112,9 +115,10 @@ def targets_in_sentence(sentence: str, context: PlanContext) -> tuple[list[Found
         read_back = parse_targets(phrase, context).targets
         parsed = [target for target in read_back if target.unit == quantity.unit and target.value == quantity.value]
         if len(read_back) > 1:
-            # The ledger import reads every number of a line, names in quotes included
-            # (每年开展“四个一”活动10场以上 → 4个 and 10场): say so rather than hide it.
-            skipped.append(Skipped(sentence, phrase, "此目标行中引号内的数字也会被台账导入读作目标，请在预览中核对"))
+            # The ledger import reads every number of a line outside quotes (names such as
+            # “四个一” it leaves out, as this does), asides in brackets and counted words
+            # (四个方面) included: say so rather than hide it.
+            skipped.append(Skipped(sentence, phrase, "此目标行中的其他数字也会被台账导入读作目标，请在预览中核对"))
         if parsed:
             found.append(FoundTarget(sentence, phrase, parsed[0]))
         else:  # pragma: no cover - the phrase holds the quantity, so the parser finds it
@@ -141,12 +145,18 @@ def results_in_sentence(
         if index and quantities[index - 1].end > clause_start:
             clause_start = quantities[index - 1].end
         clause_end = _clause_end(sentence, quantity.end)
+        following = quantities[index + 1] if index + 1 < len(quantities) else None
+        shared = following is not None and following.start < clause_end
+        if shared or (index and quantities[index - 1].end > _clause_start(sentence, quantity.start)):
+            clause = ""  # several figures in one clause: each is named by its own words only
+        else:
+            clause = sentence[clause_start:clause_end]
         indicator = _indicator(
             sentence[clause_start : quantity.start],
-            sentence[quantity.end : clause_end],
+            sentence[quantity.end : following.start if shared else clause_end],
             city_names=city_names,
             indicator_names=indicator_names,
-            clause=sentence[_clause_start(sentence, quantity.start) : clause_end],
+            clause=clause,
         )
         results.append(
             FoundResult(
@@ -224,14 +234,16 @@ def _list_break_after(sentence: str, begin: int, end: int, spans: list[tuple[int
 def _indicator(
     before: str, after: str, *, city_names: tuple[str, ...], indicator_names: tuple[str, ...], clause: str
 ) -> str:
-    """What a reported figure measures: a known indicator named in its clause, else the words
-    before the figure (江门市城镇新增就业47118人 → 城镇新增就业), else those after it
+    """What a reported figure measures: a known indicator named just before it, else just after
+    it (up to the next figure), else in its clause when it is the clause's only figure; failing
+    those, the words before the figure (江门市城镇新增就业47118人 → 城镇新增就业), else those after it
     (3184名职工提升技能等级 → 职工提升技能等级)."""
-    plain = strip_quotes(clause)
-    known = [name for name in indicator_names if name and strip_quotes(name) in plain]
-    if known:
-        return max(known, key=len)
-    text = strip_quotes(before).strip()
+    for words in (before, after, clause):
+        plain = strip_quotes(words)
+        known = [name for name in indicator_names if name and strip_quotes(name) in plain]
+        if known:
+            return max(known, key=len)
+    text = RESULT_YEAR_PREFIX.sub("", strip_quotes(before).strip())
     for city in city_names:
         for prefix in (f"{city}市", city):
             if city and text.startswith(prefix):

@@ -20,7 +20,16 @@ from tasks.models import Plan, Programme
 from units.models import Region, Unit, UnitAlias
 
 from .preview import LedgerPreview, ledger_preview
-from .read import LedgerFile, LedgerFileError, LedgerLimits, LedgerSheet, SheetChoiceRequired, read_ledger_bytes
+from .read import (
+    LedgerFile,
+    LedgerFileError,
+    LedgerLimits,
+    LedgerSheet,
+    SheetChoiceRequired,
+    apply_cell_edits,
+    read_ledger_bytes,
+)
+from .results import ResultsCheck, check_results, results_write
 from .validate import LedgerDraft, UnitDirectory, validate_ledger
 from .write import ImportSummary, ledger_write
 
@@ -60,6 +69,7 @@ class LedgerImport:
     file: LedgerFile | None = None
     sheet: LedgerSheet | None = None
     plan: Plan | None = None
+    results: ResultsCheck | None = None
 
 
 def plan_years(*, city: Region, title: str, years: tuple[int, int] | None) -> tuple[Plan | None, int, int]:
@@ -116,6 +126,8 @@ def _ledger_import(
     sheet_name: str = "",
     header_mapping: dict[str, str] | None = None,
     unit_choices: dict[str, UnitChoice] | None = None,
+    result_choices: dict[str, int] | None = None,
+    cell_edits: dict[str, dict[str, str]] | None = None,
     skip_bad_rows: bool = False,
     dry_run: bool = False,
     user=None,
@@ -137,6 +149,7 @@ def _ledger_import(
         on_progress=lambda done, total: report("读取文件", 0.5 * done / total if total else 0.25),
     )
     sheet = ledger_file.sheet(sheet_name)
+    edited_rows = apply_cell_edits(sheet, cell_edits) if cell_edits else set()
     unit_choices = unit_choices or {}
     _check_unit_choices(city, unit_choices)
 
@@ -158,15 +171,22 @@ def _ledger_import(
             overrides[name] = choice.unit_id if choice.unit_id else -index
         draft = validate(overrides)
         report("比对现有数据", 0.9)
-        preview = ledger_preview(draft, plan=plan, sheet=sheet, ledger_file=ledger_file)
+        results = check_results(ledger_file.result_sheets, city=city, choices=result_choices)
+        preview = ledger_preview(
+            draft, plan=plan, sheet=sheet, ledger_file=ledger_file, results=results, edited_rows=edited_rows
+        )
         report("完成", 1)
-        return LedgerImport(draft, None, preview, ledger_file, sheet, plan)
+        return LedgerImport(draft, None, preview, ledger_file, sheet, plan, results)
 
+    # Results a city reported (a results sheet) are written with the ledger, or nothing is.
+    results = check_results(ledger_file.result_sheets, city=city, choices=result_choices)
+    if not results.ok and not skip_bad_rows:
+        return LedgerImport(validate(), None, None, ledger_file, sheet, plan, results)
     if not unit_choices:
         # Validate outside the transaction, so that a job's progress can be seen meanwhile.
         draft = validate()
         if not draft.ok and not skip_bad_rows:
-            return LedgerImport(draft, None, None, ledger_file, sheet, plan)
+            return LedgerImport(draft, None, None, ledger_file, sheet, plan, results)
     report("写入数据库", 0.9)
     with transaction.atomic():
         if unit_choices:
@@ -174,7 +194,7 @@ def _ledger_import(
             draft = validate()
             if not draft.ok and not skip_bad_rows:
                 transaction.set_rollback(True)  # the unit choices go too: nothing is written
-                return LedgerImport(draft, None, None, ledger_file, sheet, plan)
+                return LedgerImport(draft, None, None, ledger_file, sheet, plan, results)
         if plan is not None:
             # Two imports into one plan would each compare with what the other is writing:
             # the second waits for the first to commit, then compares with its result.
@@ -190,8 +210,9 @@ def _ledger_import(
                 source_document=source_document,
             )
         summary = ledger_write(draft=draft.without_bad_rows() if skip_bad_rows else draft, plan=plan, user=user)
+        summary.results = results_write(results.lines, city=city, source_document=source_document or filename)
     report("完成", 1)
-    return LedgerImport(draft, summary, None, ledger_file, sheet, plan)
+    return LedgerImport(draft, summary, None, ledger_file, sheet, plan, results)
 
 
 def ledger_import_file(

@@ -13,7 +13,8 @@ from dataclasses import asdict, dataclass, field
 
 from tasks.models import Plan
 
-from .read import FIELD_LABELS, LedgerFile, LedgerSheet
+from .read import EDITABLE_FIELDS, FIELD_LABELS, LedgerFile, LedgerSheet
+from .results import RESULT_STATUS_LABELS, ResultLine, ResultsCheck
 from .validate import LedgerDraft
 from .write import compare, load_plan_state
 
@@ -35,6 +36,9 @@ class PreviewRow:
     units: str = ""
     targets: list[str] = field(default_factory=list)
     deadline: str = ""
+    programme: str = ""  # the task's 专项, on its first row
+    cells: dict[str, str] = field(default_factory=dict)  # the editable cells as read (and edited)
+    edited: bool = False  # the admin corrected this row in the preview
 
 
 @dataclass
@@ -53,6 +57,8 @@ class LedgerPreview:
     plan_exists: bool = False
     measure_count: int = 0
     target_count: int = 0
+    edited_rows: int = 0  # rows the admin corrected in the preview
+    results: list[ResultLine] = field(default_factory=list)  # the rows of a results sheet (已完成结果)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -67,19 +73,47 @@ class LedgerPreview:
     def good_rows(self) -> int:
         return sum(1 for row in self.rows if row.status != "error")
 
+    @property
+    def result_counts(self) -> dict[str, int]:
+        counted = Counter(line.status for line in self.results)
+        return {status: counted.get(status, 0) for status in RESULT_STATUS_LABELS}
+
+    @property
+    def error_rows(self) -> int:
+        return self.counts["error"] + self.result_counts["error"]
+
     def as_dict(self) -> dict:
-        return asdict(self)
+        results, self.results = self.results, []
+        try:
+            values = asdict(self)
+        finally:
+            self.results = results
+        values["results"] = [line.as_dict() for line in results]
+        return values
 
     @classmethod
     def from_dict(cls, data: dict) -> LedgerPreview:
         values = dict(data)
         values["rows"] = [PreviewRow(**row) for row in data.get("rows", [])]
+        values["results"] = [ResultLine.from_dict(line) for line in data.get("results", [])]
         values["unknown_headers"] = [tuple(pair) for pair in data.get("unknown_headers", [])]
         return cls(**values)
 
 
+def _editable_cells(row) -> dict[str, str]:
+    if row is None:
+        return {}
+    return {name: row.get(name) for name in EDITABLE_FIELDS if row.get(name)}
+
+
 def ledger_preview(
-    draft: LedgerDraft, *, plan: Plan | None, sheet: LedgerSheet, ledger_file: LedgerFile | None = None
+    draft: LedgerDraft,
+    *,
+    plan: Plan | None,
+    sheet: LedgerSheet,
+    ledger_file: LedgerFile | None = None,
+    results: ResultsCheck | None = None,
+    edited_rows: set[int] = frozenset(),
 ) -> LedgerPreview:
     diff = compare(draft, load_plan_state(plan))
     problems_by_row: dict[int, list[str]] = {}
@@ -93,6 +127,10 @@ def ledger_preview(
         prefix = f"{where}（{label}）" if where and label else where
         problems_by_row.setdefault(problem.place.row, []).append(f"{prefix}：{problem.message}" if prefix else problem.message)
 
+    from tasks.models import Programme
+
+    programme_names = dict(Programme.objects.values_list("pk", "name"))
+    sheet_rows = {row.number: row for row in sheet.rows}
     rows: list[PreviewRow] = []
     covered: set[int] = set()
     for section in draft.sections:
@@ -126,6 +164,9 @@ def ledger_preview(
                     text=measure.text, status=status, changes=changes, problems=problems, task=task.title,
                     units=measure.units_text, targets=[t.parsed.phrase for t in measure.targets],
                     deadline=measure.deadline_text,
+                    programme=programme_names.get(task.programme_id, "") if index == 0 else "",
+                    cells=_editable_cells(sheet_rows.get(row)),
+                    edited=row in edited_rows,
                 )
             )
     for row, problems in problems_by_row.items():
@@ -145,7 +186,7 @@ def ledger_preview(
     return LedgerPreview(
         sheet=sheet.name,
         rows=rows,
-        problems=[str(p) for p in draft.problems],
+        problems=[str(p) for p in draft.problems] + [str(p) for p in (results.problems if results else [])],
         sheet_problems=sheet_problems,
         warnings=[str(w) for w in draft.warnings],
         notices=list(ledger_file.notices) if ledger_file else [],
@@ -157,4 +198,6 @@ def ledger_preview(
         plan_exists=plan is not None and plan.pk is not None,
         measure_count=len(draft.measures),
         target_count=draft.target_count,
+        edited_rows=len(edited_rows),
+        results=results.lines if results else [],
     )

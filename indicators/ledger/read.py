@@ -50,6 +50,17 @@ FIELD_LABELS = {
     "remarks": "备注",
 }
 INFORMATIONAL_FIELDS = ("progress", "actual", "remarks")
+# A second kind of sheet: results a city has reported (城市, 年份, 指标, 结果, 原文), as the
+# draft from a plan's text writes them on 已完成结果 (indicators.drafting.ledger).
+RESULT_HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "city": ("城市", "地市", "地区"),
+    "year": ("年份", "年度", "年"),
+    "indicator": ("指标", "指标名称"),
+    "result": ("结果", "完成值", "实际完成", "实际完成值", "实际值", "数值"),
+    "phrase": ("原文", "原文摘录", "出处", "说明"),
+}
+RESULT_FIELD_LABELS = {"city": "城市", "year": "年份", "indicator": "指标", "result": "结果", "phrase": "原文"}
+RESULT_REQUIRED_FIELDS = ("year", "indicator", "result")
 REQUIRED_FIELDS = ("measure", "lead")
 IGNORE = ""  # a header mapped to nothing: the admin said to leave that column out
 HEADER_SCAN_ROWS = 15
@@ -137,6 +148,7 @@ class LedgerFile:
     format: str  # xlsx | xls | csv: what the bytes are, whatever the name says
     sheets: list[LedgerSheet]  # every sheet with a recognisable header
     notices: list[str] = field(default_factory=list)
+    result_sheets: list[LedgerSheet] = field(default_factory=list)  # 已完成结果: reported results
 
     @property
     def data_sheets(self) -> list[LedgerSheet]:
@@ -157,6 +169,30 @@ class LedgerFile:
         return candidates[0]
 
 
+EDITABLE_FIELDS = ("task", "programme", "measure", "lead", "support", "targets", "deadline")
+
+
+def apply_cell_edits(sheet: LedgerSheet, edits: dict[str, dict[str, str]]) -> set[int]:
+    """The admin's corrections typed in the preview, laid over the file's cells: edits are
+    keyed "sheet!row", then by field (任务, 专项, 工作措施 …). The file itself is not changed;
+    an emptied value empties the cell. Returns the numbers of the rows edited."""
+    edited: set[int] = set()
+    for row in sheet.rows:
+        changes = edits.get(f"{sheet.name}!{row.number}")
+        if not changes:
+            continue
+        edited.add(row.number)
+        for name, value in changes.items():
+            if name not in EDITABLE_FIELDS:
+                continue
+            value = cell_text(value)
+            if value:
+                row.cells[name] = Cell(value, sheet.columns.get(name, ""))
+            else:
+                row.cells.pop(name, None)
+    return edited
+
+
 class SheetChoiceRequired(LedgerFileError):
     def __init__(self, filename: str, names: list[str]):
         self.names = names
@@ -167,7 +203,9 @@ def normalise_header(text: str) -> str:
     return re.sub(r"[\s（）()：:*＊]", "", text or "")
 
 
-def match_header(text: str, mapping: dict[str, str] | None = None) -> str | None:
+def match_header(
+    text: str, mapping: dict[str, str] | None = None, synonyms: dict[str, tuple[str, ...]] = HEADER_SYNONYMS
+) -> str | None:
     """The field a header names; IGNORE for a column the admin chose to leave out; None if unknown."""
     name = normalise_header(text)
     if not name:
@@ -177,7 +215,7 @@ def match_header(text: str, mapping: dict[str, str] | None = None) -> str | None
     # 牵头单位（部门）, 完成时限（2024年）: the words in brackets only qualify the header.
     bare = normalise_header(re.sub(r"[（(][^）)]*[）)]", "", text or ""))
     for candidate in (name, bare):
-        for canonical, names in HEADER_SYNONYMS.items():
+        for canonical, names in synonyms.items():
             if candidate in names:
                 return canonical
     return None
@@ -239,14 +277,21 @@ def read_ledger_bytes(
         grids = _xls_grids(data, filename, limits)
     else:
         grids = [(Path(filename).stem or "CSV", *_csv_grid(data, filename, limits))]
-    sheets = [
-        sheet for name, grid, errors in grids if (sheet := _sheet_from_grid(name, grid, errors, header_mapping or {}))
-    ]
+    sheets, result_sheets = [], []
+    for name, grid, errors in grids:
+        sheet = _sheet_from_grid(name, grid, errors, header_mapping or {})
+        if sheet is None or "measure" not in sheet.columns:
+            results = _sheet_from_grid(name, grid, errors, {}, RESULT_HEADER_SYNONYMS)
+            if results is not None and all(f in results.columns for f in RESULT_REQUIRED_FIELDS):
+                result_sheets.append(results)
+                continue
+        if sheet is not None:
+            sheets.append(sheet)
     if not sheets:
         raise LedgerFileError(
             f"文件“{filename}”中没有找到台账表头：前{HEADER_SCAN_ROWS}行中应有“序号、任务、工作措施、牵头单位”等列名"
         )
-    return LedgerFile(name=filename, format=kind, sheets=sheets, notices=notices)
+    return LedgerFile(name=filename, format=kind, sheets=sheets, notices=notices, result_sheets=result_sheets)
 
 
 def sniff_format(data: bytes, filename: str) -> str:
@@ -520,7 +565,7 @@ def _spread_merges(grid: Grid, errors: CellErrors, ranges: list[tuple[int, int, 
                     errors[(r, c)] = error
 
 
-def _find_header(grid: Grid, mapping: dict[str, str]):
+def _find_header(grid: Grid, mapping: dict[str, str], synonyms: dict[str, tuple[str, ...]] = HEADER_SYNONYMS):
     """The row among the first ones that names the most ledger columns (two at least)."""
     best = None
     for index, row in enumerate(grid[:HEADER_SCAN_ROWS]):
@@ -532,7 +577,7 @@ def _find_header(grid: Grid, mapping: dict[str, str]):
                 continue
             letter = get_column_letter(position + 1)
             headers[letter] = text
-            canonical = match_header(text, mapping)
+            canonical = match_header(text, mapping, synonyms)
             if canonical is None:
                 if len(text) <= 30 and text not in {t for _l, t in unknown}:
                     unknown.append((letter, text))
@@ -543,8 +588,11 @@ def _find_header(grid: Grid, mapping: dict[str, str]):
     return best
 
 
-def _sheet_from_grid(name: str, grid: Grid, errors: CellErrors, mapping: dict[str, str]) -> LedgerSheet | None:
-    found = _find_header(grid, mapping)
+def _sheet_from_grid(
+    name: str, grid: Grid, errors: CellErrors, mapping: dict[str, str],
+    synonyms: dict[str, tuple[str, ...]] = HEADER_SYNONYMS,
+) -> LedgerSheet | None:
+    found = _find_header(grid, mapping, synonyms)
     if found is None:
         return None
     index, columns, headers, unknown = found

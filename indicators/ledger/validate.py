@@ -20,7 +20,7 @@ from indicators.parsing import ParsedTarget, PlanContext, parse_targets, strip_q
 from tasks.models import Programme
 from units.models import Region, Unit, UnitAlias
 
-from .read import FIELD_LABELS, INFORMATIONAL_FIELDS, LedgerRow, LedgerSheet
+from .read import FIELD_LABELS, INFORMATIONAL_FIELDS, RESULT_FIELD_LABELS, LedgerRow, LedgerSheet
 
 CHINESE_NUMERALS = "一二三四五六七八九十"
 SECTION_NUMBER_RE = re.compile(rf"^[(（]?([{CHINESE_NUMERALS}]+)[)）]?[、.．]?\s*(.*)$", re.S)
@@ -55,7 +55,7 @@ class Place:
         if self.column:
             where += f"{self.column}列"
         if self.field:
-            where += f"（{FIELD_LABELS.get(self.field, self.field)}）"
+            where += f"（{FIELD_LABELS.get(self.field) or RESULT_FIELD_LABELS.get(self.field, self.field)}）"
         return where
 
 

@@ -63,10 +63,14 @@ class ImportSummary:
     missing_measures: list[str] = field(default_factory=list)
     kept_targets: list[str] = field(default_factory=list)
     skipped_rows: int = 0
+    results: Counter = field(default_factory=Counter)  # recorded results: created, updated, unchanged
 
     @property
     def changed(self) -> bool:
-        return bool(sum(self.created.values()) or sum(self.updated.values()) or sum(self.deleted.values()))
+        return bool(
+            sum(self.created.values()) or sum(self.updated.values()) or sum(self.deleted.values())
+            or self.results["created"] or self.results["updated"]
+        )
 
     def as_dict(self) -> dict:
         return {
@@ -77,6 +81,7 @@ class ImportSummary:
             "missing_measures": self.missing_measures,
             "kept_targets": self.kept_targets,
             "skipped_rows": self.skipped_rows,
+            "results": dict(self.results),
         }
 
 

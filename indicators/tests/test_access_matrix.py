@@ -100,6 +100,9 @@ EXPECTATIONS.update({
     "imports:job_sheet": row(POST, 403, 403, 403, 403, 404, 403, 403),
     "imports:job_headers": row(POST, 403, 403, 403, 403, 404, 403, 403),
     "imports:job_units": row(POST, 403, 403, 403, 403, 404, 403, 403),
+    "imports:job_results": row(POST, 403, 403, 403, 403, 404, 403, 403),
+    "imports:job_row_edit": row(GET, 403, 403, 403, 403, 404, 403, 403),
+    "imports:job_undo_edits": row(POST, 403, 403, 403, 403, 404, 403, 403),
     "imports:job_confirm": row(POST, 403, 403, 403, 403, 404, 403, 403),
     "drafting:draft": row(GET, 200, 403, 403, 403, 403, 403, 403),
 })
@@ -149,6 +152,9 @@ KWARGS = {
     "imports:job_sheet": _import_job,
     "imports:job_headers": _import_job,
     "imports:job_units": _import_job,
+    "imports:job_results": _import_job,
+    "imports:job_row_edit": lambda w: {**_import_job(w), "row": 4},
+    "imports:job_undo_edits": _import_job,
     "imports:job_confirm": _import_job,
 }
 

@@ -66,6 +66,7 @@ def test_a_report_goes_from_staff_to_reviewer_and_back_until_approved(live_serve
     assert download.value.suggested_filename == "my-tasks.xlsx"
     row.locator("a.fill").click()
     expect(page.locator("h1")).to_contain_text("2024年第1季度")
+    page.wait_for_load_state("load")  # htmx, loaded at the end of the page, listens from here on
     value = page.locator("#targets input[type=number]")
     value.fill("25")
     figure = page.locator("#figures tr.figure-row").first
@@ -97,6 +98,8 @@ def test_a_report_goes_from_staff_to_reviewer_and_back_until_approved(live_serve
     expect(page.locator("#review-comment")).to_contain_text("请补充见习岗位的企业名单。")
     page.click("#edit-report")
     expect(page.locator("#review-comment")).to_contain_text("请补充见习岗位的企业名单。")
+    expect(page.locator("#targets input[type=number]")).to_be_visible()
+    page.wait_for_load_state("load")
     page.locator("#targets input[type=number]").fill("30")
     expect(page.locator("#figures tr.figure-row .cumulative").first).to_have_text("30个")
     page.fill("#id_narrative", "一季度募集青年见习岗位30个，企业名单见附件。")

@@ -106,13 +106,63 @@ def test_it_names_a_result_by_a_known_indicator_or_by_its_words():
     assert [r.indicator for r in results] == ["培训粤菜师傅", "职工提升技能等级"]
     results = results_in_sentence("全市共开展粤菜师傅培训5108人。", year=2019, indicator_names=("粤菜师傅培训",))
     assert [r.indicator for r in results] == ["粤菜师傅培训"]
+    # The year says when: it is not part of the name the admin maps to an indicator.
+    results = results_in_sentence("2024年新建零工驿站30个,2023年1-3月全市新增就业9000人。", year=2024)
+    assert [r.indicator for r in results] == ["新建零工驿站", "新增就业"]
 
 
-def test_it_warns_when_the_import_would_read_a_quoted_number_of_a_target_line():
+def test_a_quoted_name_in_a_target_line_is_read_by_neither_the_drafter_nor_the_import():
     found, notes = targets_in_sentence("每年开展“四个一”活动10场以上。", ONE_YEAR)
     assert [(t.phrase, t.parsed.value, t.parsed.unit) for t in found] == [("每年开展“四个一”活动10场以上", Decimal("10"), "场")]
-    assert [note.reason for note in notes] == ["此目标行中引号内的数字也会被台账导入读作目标，请在预览中核对"]
+    # The ledger import reads the line the same way (10场 only), so there is nothing to warn about.
+    assert notes == []
+    assert [(t.value, t.unit) for t in parse_targets(found[0].phrase, ONE_YEAR).targets] == [(Decimal("10"), "场")]
+
+
+def test_seed_sentences_with_quoted_names_keep_their_real_targets():
+    # 中山 2023—2027 (seed 004)
+    found, notes = targets_in_sentence("落实“三支一扶”基层服务项目,每年开发60个“三支一扶”计划岗位。", FIVE_YEARS)
+    assert [(t.phrase, t.parsed.value, t.parsed.kind) for t in found] == [
+        ("每年开发60个“三支一扶”计划岗位", Decimal("60"), "flow_annual")
+    ]
+    assert notes == []
+    # 广州 2024 (seed 003): a name only
+    assert phrases("为广州加快实现老城市新活力、“四个出新出彩”,继续在高质量发展方面发挥领头羊和火车头作用。") == []
+
+
+def test_it_reads_no_result_from_a_quoted_name():
+    # 江门 2023 (seed 001): “三个一百” names the campaign; 10个, 100名, 100个 are what was done.
+    sentence = (
+        "利用10个党支部100名党员干部，联系100个在建工程项目，迅速开展“宣传政策、规范台账、解决问题”"
+        "百日攻坚“三个一百”行动，创新基层治理，这是市人社局给出的答案。"
+    )
+    results = results_in_sentence(sentence, year=2022)
+    assert [(r.figure, r.value, r.unit) for r in results] == [
+        ("10个", Decimal("10"), "个"),
+        ("100名", Decimal("100"), "人"),
+        ("100个", Decimal("100"), "个"),
+    ]
+
+
+def test_it_warns_when_the_import_would_read_another_number_of_a_target_line():
+    found, notes = targets_in_sentence("每年开展政策宣讲活动20场以上(每场不少于50人)。", ONE_YEAR)
+    assert [(t.parsed.value, t.parsed.unit) for t in found] == [(Decimal("20"), "场")]
+    assert [note.reason for note in notes] == ["此目标行中的其他数字也会被台账导入读作目标，请在预览中核对"]
 
 
 def test_a_past_year_without_a_figure_is_an_action_of_the_plan():
     assert past_year("实施2021、2022年度大湾区个人所得税优惠政策境外紧缺人才财政补贴项目。", 2024) is None
+
+
+def test_a_run_of_chinese_numerals_does_not_stop_the_drafter():
+    # 江门 2023 (seed 001): drafting this document failed with KeyError '一一' on 唯一一个.
+    text = "（一）人才\n1.乡村工匠。2021年6月，江门市作为全省首个也是唯一一个试点城市，率先开展了乡村工匠职称评价工作。"
+    draft = draft_from_text(text, city="江门", year_start=2024, year_end=2024)
+    assert draft.targets == [] and draft.results == []
+
+
+def test_two_figures_in_one_clause_are_each_named_by_their_own_words():
+    """江门 2019 (seed 000): 8 banks and 52 service points; the 8 is not the points' figure."""
+    sentence = "线下在全市8个银行开通52个社保卡快速发卡服务网点。"
+    results = results_in_sentence(sentence, year=2019, indicator_names=("社保卡快速发卡服务网点", "城镇新增就业"))
+    assert [(r.indicator, r.figure) for r in results] == [("线下在全市", "8个"), ("社保卡快速发卡服务网点", "52个")]

@@ -2,6 +2,7 @@
 memory) read and validated by indicators.ledger, and the draft_ledger command."""
 
 import io
+import re
 from io import StringIO
 from pathlib import Path
 
@@ -90,6 +91,30 @@ def test_the_command_names_results_by_the_indicators_the_portal_has(tmp_path):
     results = load_workbook(out)["已完成结果"]
     named = {row[2] for row in results.iter_rows(min_row=2, values_only=True)}
     assert {"城镇新增就业", "城镇登记失业率", "技能人才总量"} <= named
+
+
+def test_a_drafted_file_imported_by_the_command_brings_its_results_with_it(tmp_path):
+    """The 江门 2019 report drafted, then imported: each result it names by a known indicator is
+    the one the city published (none is overwritten by a figure of a neighbouring phrase), and
+    rows without a known indicator are listed as left out."""
+    from indicators.models import RecordedResult
+
+    out = tmp_path / "jm.xlsx"
+    call_command("draft_ledger", str(DATA / "jiangmen-2019-2020.txt"), "--city", "jiangmen", "--out", str(out), stdout=StringIO())
+    jiangmen = Region.objects.get(code="jiangmen")
+
+    def published():
+        return {(r.indicator.name, r.year): r.value for r in RecordedResult.objects.filter(city=jiangmen).select_related("indicator")}
+
+    before = published()
+    stdout = StringIO()
+    call_command("import_ledger", str(out), "--city", "江门", "--plan", "江门草稿测试", "--years", "2020",
+                 "--skip-bad-rows", stdout=stdout)
+    printed = stdout.getvalue()
+    counts = re.search(r"已完成结果：新增 (\d+) 条、更新 (\d+) 条、未变 (\d+) 条", printed)
+    assert counts and int(counts[2]) == 0 and int(counts[3]) >= 20, printed
+    assert "不导入：指标库中没有“" in printed
+    assert published() == before
 
 
 def test_the_command_refuses_bad_input_with_a_clear_message_and_writes_nothing(tmp_path):

@@ -93,3 +93,80 @@ def test_it_reads_reported_figures_with_their_hedges():
     assert parse_result_value("47.73万人").value == Decimal("477300")
     assert parse_result_value("超47万人次").unit == "人次"
     assert parse_result_value("2.12%").value == Decimal("2.12")
+
+
+def values(text, context=FIVE_YEARS):
+    return [(t.value, t.unit) for t in parse_targets(text, context).targets]
+
+
+def test_a_number_in_a_quoted_name_is_not_a_target_but_the_target_beside_it_is():
+    # “四个一” is a name: 4个 is not a target, 10场 is.
+    target = only("每年开展“四个一”活动10场以上", ONE_YEAR)
+    assert (target.value, target.unit, target.kind) == (Decimal("10"), "场", "flow_annual")
+    # 江门 2023 (seed 001): the “三个一百” campaign is named, the 10 branches and 100 members counted.
+    sentence = (
+        "利用10个党支部100名党员干部，联系100个在建工程项目，迅速开展“宣传政策、规范台账、解决问题”"
+        "百日攻坚“三个一百”行动"
+    )
+    assert values(sentence, PlanContext(2022, 2022)) == [
+        (Decimal("10"), "个"),
+        (Decimal("100"), "人"),
+        (Decimal("100"), "个"),
+    ]
+    # 中山 2023—2027 (seed 004): the quoted programme next to the target.
+    assert values("落实“三支一扶”基层服务项目，每年开发60个“三支一扶”计划岗位") == [(Decimal("60"), "个")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # 广州 2024 (seed 003)
+        "为广州加快实现老城市新活力、“四个出新出彩”",
+        "广州地处“两个前沿”，各种风险交织叠加",
+        # 江门 2023 (seed 001): a quotation is not a plan either
+        "“如今，我也成了一名拥有陈皮工程师称号的新型职业农民啦。”",
+    ],
+)
+def test_a_quoted_name_alone_gives_no_target(text):
+    result = parse_targets(text, ONE_YEAR)
+    assert result.targets == []
+    assert "没有可作为目标的数值" in result.problems[0]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "开展“四个一”活动10场以上",
+        '开展"四个一"活动10场以上',
+        "开展「四个一」活动10场以上",
+        "开展《四个一》活动10场以上",
+        "落实《关于推进“十四五”两个中心建设的意见》，开展活动10场以上",
+        "落实《中山市落实<广东省“民生十大工程”五个一行动>方案》，开展活动10场以上",
+    ],
+)
+def test_it_leaves_out_numbers_in_every_kind_of_quote_and_title(text):
+    assert values(text, ONE_YEAR) == [(Decimal("10"), "场")]
+
+
+def test_a_semicolon_inside_quotes_does_not_cut_the_line():
+    result = parse_targets("开展“稳岗位；三个一”活动10场以上；新增岗位3000个以上", ONE_YEAR)
+    assert [(t.value, t.phrase) for t in result.targets] == [
+        (Decimal("10"), "开展“稳岗位；三个一”活动10场以上"),
+        (Decimal("3000"), "新增岗位3000个以上"),
+    ]
+
+
+def test_an_unclosed_quote_hides_nothing():
+    assert values("开展“四个一活动10场以上", ONE_YEAR) == [(Decimal("4"), "个"), (Decimal("10"), "场")]
+
+
+def test_a_reported_figure_is_not_read_from_a_quoted_name():
+    assert parse_result_value("完成“四个一”活动12场").value == Decimal("12")
+
+
+def test_a_run_of_chinese_numerals_is_not_a_number():
+    # 江门 2023 (seed 001): 唯一一个 is no quantity, and reading it no longer fails (KeyError '一一').
+    result = parse_targets("2021年6月，江门市作为全省首个也是唯一一个试点城市，率先开展了乡村工匠职称评价工作", ONE_YEAR)
+    assert result.targets == []
+    assert values("建设二十五个零工市场") == [(Decimal("25"), "个")]
+    assert values("新建三百五十个零工市场") == []

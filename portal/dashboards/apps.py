@@ -8,8 +8,12 @@ class DashboardsConfig(AppConfig):
     verbose_name = _("进度汇总与驾驶舱")
 
     def ready(self) -> None:
-        from indicators.signals import progress_changed
+        from django.db.models.signals import pre_delete
 
-        from .services import on_progress_changed
+        from indicators.signals import progress_changed
+        from tasks.models import Measure
+
+        from .services import on_measure_deleted, on_progress_changed
 
         progress_changed.connect(on_progress_changed, dispatch_uid="dashboards.on_progress_changed")
+        pre_delete.connect(on_measure_deleted, sender=Measure, dispatch_uid="dashboards.on_measure_deleted")

@@ -12,7 +12,7 @@ million foreign-key checks. Deleting a plan, a measure or a target still deletes
 
 import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -24,7 +24,7 @@ from indicators.models import Indicator, ProgressReport, Target
 from tasks.models import Measure, Plan, Programme, Task
 from units.models import Region, Unit
 
-from .rollups import TargetRow, figures_at, month_ends
+from .rollups import TargetRow, figures_at, month_end, month_ends
 
 
 class Status(models.TextChoices):
@@ -148,11 +148,25 @@ class TargetSeries(models.Model):
         return points
 
     def point_at(self, as_of: date) -> Point | None:
-        """The target at a month; at its last month if the month is later; None if earlier."""
-        if as_of < self.first_as_of:
+        """The target at a month; at its last month if the month is later; None if earlier.
+
+        Worked out for the one month as series() works out every month (a programme page
+        reads one month of hundreds of targets). A day within a month reads the month
+        before, as series() does: the last month's end the figures were taken at.
+        """
+        month = min(as_of, self.last_as_of)
+        if month != month_end(month):
+            month = month.replace(day=1) - timedelta(days=1)
+        if month < self.first_as_of:
             return None
-        points = self.series()
-        return next((p for p in reversed(points) if p.as_of <= as_of), None)
+        index = (month.year - self.first_as_of.year) * 12 + month.month - self.first_as_of.month
+        actual, status = json.loads(self.points)[index]
+        actual = None if actual is None else Decimal(actual)
+        target = self.target
+        row = TargetRow(target.pk, target.kind, target.comparator, target.value, target.value_max, target.unit,
+                        target.period_start, target.period_end)
+        elapsed, completion, expected = figures_at(row, month, actual)
+        return Point(month, actual, expected, completion, elapsed, status, self.has_sample)
 
 
 class MeasureSummary(models.Model):
@@ -285,7 +299,8 @@ class MeasureUnit(models.Model):
 
 
 class DirtyScope(models.Model):
-    """Measures whose figures changed and wait for a recompute.
+    """Measures whose figures changed and wait for a recompute (or, after a measure is
+    deleted, the plan, city and units that counted it).
 
     Rows are only ever inserted by the web side (never updated, so marking never waits for a
     running job) and deleted by the job that recomputed them, in the same transaction as its
@@ -294,6 +309,9 @@ class DirtyScope(models.Model):
 
     class Kind(models.TextChoices):
         MEASURE = "measure", _("措施")
+        PLAN = "plan", _("方案")
+        CITY = "city", _("城市")
+        UNIT = "unit", _("单位")
         ALL = "all", _("全部")
 
     kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.MEASURE)

@@ -6,7 +6,8 @@ started by then (the rows given here are already the highest approved version of
 units' values over their window — for a per-year flow the window is the year, so the sum
 starts again each January. A stock, a rate or a ceiling takes the latest level: the values
 of the latest period; a rate (or a ceiling in %) reported with numerators and denominators
-is combined from them across units, never by averaging percentages.
+is combined from them across units, never by averaging percentages; bare levels are the
+lead unit's, else the highest (indicators.figures.level: the measure page's rule too).
 
 Status of a target: done when met; no data when nothing approved counts yet; overdue when
 its window has ended unmet; otherwise green, amber or red by completion against time
@@ -24,6 +25,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from indicators import figures
+
 DONE, GREEN, AMBER, RED, OVERDUE, NO_DATA = "done", "green", "amber", "red", "overdue", "no_data"
 NOT_STARTED = "not_started"  # before the target's period: left out of every count
 STATUSES = (DONE, GREEN, AMBER, RED, OVERDUE, NO_DATA)
@@ -35,8 +38,6 @@ SEVERITY = {OVERDUE: 0, RED: 1, AMBER: 2, GREEN: 3, DONE: 4, NO_DATA: 5}
 
 ADDITIVE = frozenset({"flow_annual", "flow_cumulative", "range"})
 _PERIOD_START = operator.attrgetter("period_start")
-HUNDRED = Decimal(100)
-QUANTUM = Decimal("0.0001")
 
 
 @dataclass(frozen=True)
@@ -206,26 +207,11 @@ def plan_months(year_start: int, year_end: int, last_target_end: date | None, to
 
 
 def _level(rows: Sequence[ValueRow], unit: str) -> tuple[Decimal | None, bool]:
-    """The latest level from the latest period's rows (several units: combined or the lead's)."""
-    if len(rows) == 1:  # one unit reports it (the usual case): the same as below, sooner
-        row = rows[0]
-        if row.numerator is not None and row.denominator:
-            scale = HUNDRED if unit == "%" else Decimal(1)
-            return (row.numerator / row.denominator * scale).quantize(QUANTUM), row.sample
-        return row.value, row.sample if row.value is not None else False
-    with_ratio = [r for r in rows if r.numerator is not None and r.denominator]
-    if with_ratio and (unit == "%" or len(with_ratio) == len(rows)):
-        scale = HUNDRED if unit == "%" else Decimal(1)
-        numerator = sum((r.numerator for r in with_ratio), Decimal(0))
-        denominator = sum((r.denominator for r in with_ratio), Decimal(0))
-        return (numerator / denominator * scale).quantize(QUANTUM), any(r.sample for r in with_ratio)
-    valued = [r for r in rows if r.value is not None]
-    if not valued:
-        return None, False
-    # Levels are not added across units: the lead unit states the level; failing that, the
-    # highest one reported (units reporting the same level report the same figure).
-    chosen = max(valued, key=lambda r: (r.lead, r.value))
-    return chosen.value, chosen.sample
+    """The latest level from the latest period's rows, by the measure page's own rule
+    (figures.level: combined from numerators and denominators, else the lead unit's, else
+    the highest), and whether sample data is in it."""
+    figure, counted = figures.level(rows, unit)
+    return figure, any(r.sample for r in counted)
 
 
 def _status(target: TargetRow, actual: Decimal | None, completion: float | None, elapsed: float,
@@ -325,6 +311,8 @@ def target_series(
                     total += row.value
                     total_sample = total_sample or row.sample
                     counted = True
+            elif not figures.has_figure(row):
+                pass  # an empty cell leaves the level as it stood (as on the measure page)
             elif latest and row.period_start == latest[0].period_start:
                 latest.append(row)
             else:

@@ -1,7 +1,8 @@
 """Rollups: what the web side, the Celery jobs and the commands call.
 
 - A change (approval, import, edit) marks its measures dirty after commit; a job recomputes
-  them and everything above them (`rollups_recompute_dirty`).
+  them and everything above them (`rollups_recompute_dirty`). A deleted measure takes its
+  own rows with it and marks what counted it: its plan, city and units (`on_measure_deleted`).
 - A full rebuild (`rollups_rebuild`) computes every plan afresh (computing.compute_plan),
   adds the tallies up in Python (computing.Fresh) and replaces the tables whole.
 - The drift check (`rollups_check`) computes the same way and compares with the tables.
@@ -29,7 +30,7 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from tasks.models import Measure
+from tasks.models import Measure, Responsibility, Task
 
 from . import rollups, writing
 from .computing import (
@@ -42,7 +43,7 @@ from .models import (
 )
 
 __all__ = [
-    "Drift", "counting_actual_values", "on_progress_changed", "programme_ancestors", "rollups_check",
+    "Drift", "counting_actual_values", "on_measure_deleted", "on_progress_changed", "programme_ancestors", "rollups_check",
     "rollups_enqueue", "rollups_mark_dirty", "rollups_rebuild", "rollups_recompute_dirty",
     "rollups_recompute_measures", "thresholds_current", "thresholds_set",
 ]
@@ -73,20 +74,32 @@ def thresholds_set(*, green_ratio: Decimal, amber_ratio: Decimal, user) -> Statu
 # --- dirty scopes -----------------------------------------------------------------------
 
 
-def rollups_mark_dirty(*, measure_ids: Iterable[int] = (), everything: bool = False) -> None:
+def rollups_mark_dirty(
+    *, measure_ids: Iterable[int] = (), plan_ids: Iterable[int] = (), city_ids: Iterable[int] = (),
+    unit_ids: Iterable[int] = (), everything: bool = False,
+) -> None:
     """Record what needs a recompute, then (after commit) ask a worker to do it.
 
-    Only inserts: a web request never waits for a running job. If the broker is down the
-    rows stay and the periodic sweep picks them up.
+    Measures are recomputed with everything above them; a plan whole; a city's and a unit's
+    tallies added up again (what a deleted measure leaves to correct). Only inserts: a web
+    request never waits for a running job. If the broker is down the rows stay and the
+    periodic sweep picks them up.
     """
+    if _insert_marks(measure_ids=measure_ids, plan_ids=plan_ids, city_ids=city_ids, unit_ids=unit_ids,
+                     everything=everything):
+        transaction.on_commit(rollups_enqueue)
+
+
+def _insert_marks(*, measure_ids: Iterable[int] = (), plan_ids: Iterable[int] = (), city_ids: Iterable[int] = (),
+                  unit_ids: Iterable[int] = (), everything: bool = False) -> bool:
     if everything:
         rows = [DirtyScope(kind=DirtyScope.Kind.ALL)]
     else:
-        rows = [DirtyScope(kind=DirtyScope.Kind.MEASURE, object_id=pk) for pk in sorted(set(measure_ids))]
-    if not rows:
-        return
+        scopes = ((DirtyScope.Kind.MEASURE, measure_ids), (DirtyScope.Kind.PLAN, plan_ids),
+                  (DirtyScope.Kind.CITY, city_ids), (DirtyScope.Kind.UNIT, unit_ids))
+        rows = [DirtyScope(kind=kind, object_id=pk) for kind, ids in scopes for pk in sorted(set(ids))]
     DirtyScope.objects.bulk_create(rows)
-    transaction.on_commit(rollups_enqueue)
+    return bool(rows)
 
 
 def rollups_enqueue() -> bool:
@@ -120,6 +133,27 @@ def on_progress_changed(sender, measure_ids=frozenset(), **kwargs) -> None:
         log.exception("rollups: could not mark measures %s dirty; the nightly rebuild will catch up", sorted(measure_ids))
 
 
+def on_measure_deleted(sender, instance: Measure, **kwargs) -> None:
+    """Receiver of pre_delete for Measure: the admin, an import, or its task or plan deleted.
+
+    The measure's own summary rows are deleted with it (cascade), but the task, plan, city,
+    programme and unit tallies that counted it would keep counting it until the nightly
+    rebuild. Marked here, before the cascade takes its responsibilities and the units it was
+    counted under, and in the deleting transaction: the marks stand or fall with it.
+    """
+    scope = Task.objects.filter(pk=instance.task_id).values_list("plan_id", "plan__city_id").first()
+    units = set(Responsibility.objects.filter(measure_id=instance.pk).values_list("unit_id", flat=True))
+    units |= set(MeasureUnit.objects.filter(measure_id=instance.pk).values_list("unit_id", flat=True))
+    plan_id, city_id = scope or (None, None)
+    if not _insert_marks(plan_ids=[plan_id] if plan_id else [], city_ids=[city_id] if city_id else [], unit_ids=units):
+        return
+    # One job for the whole deletion: deleting a task or a plan deletes its measures one by
+    # one, in one atomic block (Django keeps each callback with the savepoints open then).
+    block = set(connection.savepoint_ids)
+    if not any(entry[0] == block and entry[1] is rollups_enqueue for entry in connection.run_on_commit):
+        transaction.on_commit(rollups_enqueue)
+
+
 # --- recomputing ------------------------------------------------------------------------
 
 
@@ -129,8 +163,11 @@ class Recomputed:
     plans: int = 0
 
 
-def _recompute_measures(measure_ids: Iterable[int], thresholds: rollups.Thresholds, today: date | None) -> Recomputed:
-    """Recompute these measures and every summary above them, in the caller's transaction.
+def _recompute_measures(measure_ids: Iterable[int], thresholds: rollups.Thresholds, today: date | None, *,
+                        plan_ids: Iterable[int] = (), city_ids: Iterable[int] = (),
+                        unit_ids: Iterable[int] = ()) -> Recomputed:
+    """Recompute these measures and every summary above them, in the caller's transaction
+    (and these plans whole, these cities' and units' tallies from what they hold now).
 
     Tasks, plans, cities and programmes are summed again from the level below (few rows);
     a unit's tally is adjusted by the measures' old and new figures (a busy unit has
@@ -140,15 +177,16 @@ def _recompute_measures(measure_ids: Iterable[int], thresholds: rollups.Threshol
     by_plan: dict[int, set[int]] = defaultdict(set)
     for plan_id, pk in Measure.objects.filter(pk__in=list(measure_ids)).values_list("task__plan_id", "pk"):
         by_plan[plan_id].add(pk)
+    whole = set(plan_ids)  # a deleted measure's plan: no measure left to name it by
     done = Recomputed()
-    cities: set[int] = set()
-    units_to_sum: set[int] = set()
+    cities: set[int] = set(city_ids)  # a deleted plan's city still counted it
+    units_to_sum: set[int] = set(unit_ids)  # a deleted measure's units, which counted it
     deltas: dict = {}
-    for plan in plan_infos(by_plan, today):
+    for plan in plan_infos(by_plan.keys() | whole, today):
         writing.lock_plan(plan.id)
         stored = set(PlanSummary.objects.filter(plan_id=plan.id).values_list("as_of", flat=True))
         # A new month (or a plan never computed): the whole plan, so that its months align.
-        ids = sorted(by_plan[plan.id]) if stored == set(plan.months) else None
+        ids = sorted(by_plan[plan.id]) if plan.id not in whole and stored == set(plan.months) else None
         plan_measures = ids if ids is not None else list(Measure.objects.filter(task__plan_id=plan.id).values_list("pk", flat=True))
         counted_under = writing.units_counted(plan_measures)
         old = [] if ids is None else list(MeasureSummary.objects.filter(measure_id__in=ids).values_list(
@@ -260,7 +298,13 @@ def rollups_recompute_dirty(*, today: date | None = None) -> RollupRun | None:
         if any(kind == DirtyScope.Kind.ALL for _pk, kind, _obj in claimed):
             done, kind = _rebuild_everything(today), RollupRun.Kind.FULL
         else:
-            done = _recompute_measures({obj for _pk, _kind, obj in claimed}, thresholds_current(), today)
+            scopes: dict[str, set[int]] = defaultdict(set)
+            for _pk, scope, obj in claimed:
+                scopes[scope].add(obj)
+            done = _recompute_measures(
+                scopes[DirtyScope.Kind.MEASURE], thresholds_current(), today, plan_ids=scopes[DirtyScope.Kind.PLAN],
+                city_ids=scopes[DirtyScope.Kind.CITY], unit_ids=scopes[DirtyScope.Kind.UNIT],
+            )
             kind = RollupRun.Kind.INCREMENTAL
         DirtyScope.objects.filter(id__in=[pk for pk, _kind, _obj in claimed]).delete()
         run = RollupRun.objects.create(

@@ -5,7 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 from indicators.ledger.importing import UnitChoice
 from indicators.ledger.read import FIELD_LABELS, LedgerLimits
-from tasks.models import Plan
+from indicators.ledger.results import LEAVE_OUT
+from indicators.models import Indicator, IndicatorAlias
+from tasks.models import Plan, Programme
 from units.models import Region, Unit
 
 YEARS_RE = re.compile(r"\s*(\d{4})\s*(?:[-—–~至]\s*(\d{4}))?\s*")
@@ -148,3 +150,83 @@ class UnitMappingForm(forms.Form):
 
 class ConfirmForm(forms.Form):
     skip_bad_rows = forms.BooleanField(label=_("跳过有错误的行，只导入正确的行"), required=False)
+
+
+class ResultMappingForm(forms.Form):
+    """The indicator each row of a results sheet counts for, typed or picked from the list of
+    indicators (a datalist: one list for every row); left empty, the row is not imported."""
+
+    def __init__(self, *args, lines: list, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lines = lines
+        for index, line in enumerate(lines):
+            field = forms.CharField(
+                label=_("第%(row)s行的指标") % {"row": line.row}, required=False, max_length=100,
+                initial=line.indicator_name,
+            )
+            field.widget.attrs.update({"list": "indicator-names", "class": "form-control form-control-sm",
+                                       "placeholder": _("（不导入）")})
+            self.fields[f"r{index}"] = field
+            line.field_name = f"r{index}"
+
+    def clean(self):
+        data = super().clean()
+        known = dict(Indicator.objects.values_list("name", "pk"))
+        for name, indicator_id in IndicatorAlias.objects.values_list("name", "indicator_id"):
+            known.setdefault(name, indicator_id)
+        self.chosen = {}
+        for index, line in enumerate(self.lines):
+            name = (data.get(f"r{index}") or "").strip()
+            if name and name not in known:
+                self.add_error(f"r{index}", _("第%(row)s行：指标“%(name)s”不存在，请从列表中选择") % {"row": line.row, "name": name})
+            else:
+                self.chosen[line.key] = known.get(name, LEAVE_OUT)
+        return data
+
+    def choices(self) -> dict[str, int]:
+        """Only what the admin changed: a row left as it was keeps following its file."""
+        return {
+            line.key: self.chosen[line.key]
+            for line in self.lines
+            if self.chosen[line.key] != (line.indicator_id or LEAVE_OUT)
+        }
+
+
+class RowEditForm(forms.Form):
+    """A correction of one ledger row in the preview: its measure, and its task (title and
+    专项), which apply to every row of the task."""
+
+    task = forms.CharField(label=_("任务"), max_length=500, required=False)
+    programme = forms.ChoiceField(label=_("专项"), required=False)
+    measure = forms.CharField(label=_("工作措施"), widget=forms.Textarea(attrs={"rows": 4}))
+    lead = forms.CharField(label=_("牵头单位"), max_length=500, required=False)
+    support = forms.CharField(label=_("配合单位"), max_length=1000, required=False)
+    targets = forms.CharField(
+        label=_("目标指标"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("一行一个目标，如：城镇新增就业24万人以上"),
+    )
+    deadline = forms.CharField(label=_("完成时限"), max_length=100, required=False)
+
+    TASK_FIELDS = ("task", "programme")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        names = list(Programme.objects.order_by("order", "id").values_list("name", flat=True))
+        current = self.initial.get("programme", "")
+        if current and current not in names:
+            names.append(current)  # as the file names it, though unknown: the preview says so
+        self.fields["programme"].choices = [("", _("（请选择）"))] + [(name, name) for name in names]
+        _bootstrap(self)
+
+    def edits(self, *, sheet: str, row: int, task_rows: list[int]) -> dict[str, dict[str, str]]:
+        """What changed, keyed sheet!row: the measure's fields on its row, the task's on each of its rows."""
+        changed = {name for name in self.fields if (self.cleaned_data.get(name) or "") != (self.initial.get(name) or "")}
+        edits: dict[str, dict[str, str]] = {}
+        measure_changes = {name: self.cleaned_data[name] or "" for name in changed if name not in self.TASK_FIELDS}
+        if measure_changes:
+            edits[f"{sheet}!{row}"] = measure_changes
+        task_changes = {name: self.cleaned_data[name] or "" for name in changed if name in self.TASK_FIELDS}
+        if task_changes:
+            for number in task_rows:
+                edits.setdefault(f"{sheet}!{number}", {}).update(task_changes)
+        return edits

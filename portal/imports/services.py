@@ -65,6 +65,27 @@ def import_job_choose_units(job: ImportJob, *, choices: dict[str, UnitChoice]) -
     _requeue(job, ["unit_choices"])
 
 
+def import_job_choose_results(job: ImportJob, *, choices: dict[str, int]) -> None:
+    """The indicator each row of the results sheet counts for (0: leave it out)."""
+    job.result_choices = {**job.result_choices, **choices}
+    _requeue(job, ["result_choices"])
+
+
+def import_job_edit_rows(job: ImportJob, *, edits: dict[str, dict[str, str]]) -> None:
+    """Corrections to rows of the ledger sheet (keyed sheet!row), laid over the file's cells."""
+    merged = dict(job.cell_edits)
+    for key, changes in edits.items():
+        merged[key] = {**merged.get(key, {}), **changes}
+    job.cell_edits = merged
+    _requeue(job, ["cell_edits"])
+
+
+def import_job_undo_edits(job: ImportJob) -> None:
+    """Back to the file as it was sent."""
+    job.cell_edits = {}
+    _requeue(job, ["cell_edits"])
+
+
 def import_job_confirm(job: ImportJob, *, skip_bad_rows: bool) -> None:
     from .tasks import import_job_run_task
 
@@ -157,6 +178,8 @@ def _import_options(job: ImportJob) -> dict:
         "sheet_name": job.sheet,
         "header_mapping": {**HeaderMapping.for_city(job.city_id), **job.header_mapping},
         "unit_choices": {name: UnitChoice(**choice) for name, choice in job.unit_choices.items()},
+        "result_choices": job.result_choices,
+        "cell_edits": job.cell_edits,
     }
 
 

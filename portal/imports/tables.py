@@ -1,13 +1,14 @@
 import django_tables2 as tables
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from indicators.ledger.preview import STATUS_LABELS
 from portal.tables import PortalTable
+from portal.templatetags.portal_tags import STATUS_STYLES
 
 from .models import ImportJob
 
-STATUS_STYLES = {"create": "success", "update": "primary", "unchanged": "secondary", "error": "danger"}
 
 
 class ImportJobTable(PortalTable):
@@ -33,11 +34,27 @@ class PreviewRowTable(PortalTable):
     units = tables.Column(verbose_name=_("责任单位"), accessor="units")
     targets = tables.Column(verbose_name=_("目标指标"), accessor="targets")
     deadline = tables.Column(verbose_name=_("完成时限"), accessor="deadline")
+    programme = tables.Column(verbose_name=_("专项"), accessor="programme")
     notes = tables.Column(verbose_name=_("说明"), accessor="problems", empty_values=())
+    edit = tables.Column(verbose_name="", accessor="row", empty_values=())
 
     class Meta(PortalTable.Meta):
         orderable = False
-        row_attrs = {"class": lambda record: f"preview-{record.status}", "data-row": lambda record: record.row}
+        row_attrs = {
+            "class": lambda record: f"preview-{record.status}",
+            "data-row": lambda record: record.row,
+            "id": lambda record: f"row-{record.row}",
+        }
+
+    def __init__(self, *args, job=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.job = job
+
+    def render_edit(self, value, record):
+        if record.kind != "measure" or self.job is None:
+            return ""
+        url = reverse("imports:job_row_edit", args=[self.job.pk, value])
+        return format_html('<a class="btn btn-outline-secondary btn-sm text-nowrap" href="{}">{}</a>', url, _("修改"))
 
     def render_status(self, value):
         return format_html('<span class="badge text-bg-{}">{}</span>', STATUS_STYLES[value], STATUS_LABELS[value])
@@ -51,6 +68,10 @@ class PreviewRowTable(PortalTable):
         return format_html_join("", "<div>{}</div>", ((t,) for t in value))
 
     def render_notes(self, value, record):
+        edited = format_html('<div class="text-info">{}</div>', _("已在预览中修改")) if record.edited else ""
+        return format_html("{}{}", edited, self._notes(value, record))
+
+    def _notes(self, value, record):
         if value:
             return format_html_join("", '<div class="text-danger">{}</div>', ((p,) for p in value))
         if record.changes:

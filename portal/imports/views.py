@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,12 +15,22 @@ from django_tables2 import RequestConfig
 from indicators.ledger.export import ledger_export
 from indicators.ledger.importing import LedgerImportError
 from indicators.ledger.preview import STATUS_LABELS, LedgerPreview
+from indicators.ledger.results import RESULT_STATUS_LABELS
+from indicators.models import Indicator
 from tasks.models import Plan
 from units.access import scope_for
 from units.models import Region
 
 from . import services
-from .forms import ConfirmForm, HeaderMappingForm, SheetForm, UnitMappingForm, UploadForm
+from .forms import (
+    ConfirmForm,
+    HeaderMappingForm,
+    ResultMappingForm,
+    RowEditForm,
+    SheetForm,
+    UnitMappingForm,
+    UploadForm,
+)
 from .models import ImportJob
 from .tables import ImportJobTable, PreviewRowTable
 
@@ -100,7 +111,7 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
         preview = LedgerPreview.from_dict(job.preview)
         shown = request.GET.get("status", "")
         rows = [row for row in preview.rows if not shown or row.status == shown]
-        table = PreviewRowTable(rows)
+        table = PreviewRowTable(rows, job=job)
         RequestConfig(request, paginate={"per_page": 50}).configure(table)
         context.update(
             preview=preview,
@@ -112,6 +123,13 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
             unit_form=UnitMappingForm(names=preview.unknown_units, city=job.city) if preview.unknown_units else None,
             confirm_form=ConfirmForm(),
         )
+        if preview.results:
+            context.update(
+                result_form=ResultMappingForm(lines=preview.results),
+                result_counts=preview.result_counts,
+                result_statuses=RESULT_STATUS_LABELS,
+                indicator_names=Indicator.objects.order_by("name").values_list("name", flat=True),
+            )
     return render(request, "imports/job.html", context)
 
 
@@ -123,6 +141,11 @@ def job_progress(request: HttpRequest, pk: int) -> HttpResponse:
     if not job.is_running:
         response["HX-Refresh"] = "true"
     return response
+
+
+def _job_preview(job: ImportJob) -> LedgerPreview:
+    empty = {"sheet": "", "rows": [], "problems": [], "sheet_problems": [], "warnings": []}
+    return LedgerPreview.from_dict(job.preview or empty)
 
 
 def _editable_job(request: HttpRequest, pk: int) -> ImportJob:
@@ -146,8 +169,7 @@ def job_sheet(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def job_headers(request: HttpRequest, pk: int) -> HttpResponse:
     job = _editable_job(request, pk)
-    preview = LedgerPreview.from_dict(job.preview or {"sheet": "", "rows": [], "problems": [], "sheet_problems": [],
-                                                       "warnings": []})
+    preview = _job_preview(job)
     form = HeaderMappingForm(request.POST, headers=preview.unknown_headers)
     if form.is_valid() and form.mapping():
         services.import_job_map_headers(job, mapping=form.mapping())
@@ -158,12 +180,57 @@ def job_headers(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def job_units(request: HttpRequest, pk: int) -> HttpResponse:
     job = _editable_job(request, pk)
-    preview = LedgerPreview.from_dict(job.preview)
+    preview = _job_preview(job)
     form = UnitMappingForm(request.POST, names=preview.unknown_units, city=job.city)
     if form.is_valid() and form.choices():
         services.import_job_choose_units(job, choices=form.choices())
     else:
         messages.warning(request, _("请为每个不认识的单位选择对应的已有单位，或选择新建"))
+    return redirect("imports:job", pk=job.pk)
+
+
+@login_required
+@require_POST
+def job_results(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _editable_job(request, pk)
+    preview = _job_preview(job)
+    form = ResultMappingForm(request.POST, lines=preview.results)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    elif form.choices():
+        services.import_job_choose_results(job, choices=form.choices())
+    return redirect("imports:job", pk=job.pk)
+
+
+@login_required
+def job_row_edit(request: HttpRequest, pk: int, row: int) -> HttpResponse:
+    """Correct one measure row of the preview (and its task's title and 专项), then preview again."""
+    job = _editable_job(request, pk)
+    preview = _job_preview(job)
+    record = next((r for r in preview.rows if r.row == row and r.kind == "measure"), None)
+    if record is None:
+        raise Http404
+    form = RowEditForm(request.POST or None, initial=record.cells)
+    if request.method == "POST" and form.is_valid():
+        task_number = record.code.split(".")[0]
+        task_rows = [r.row for r in preview.rows if r.kind == "measure" and r.code.split(".")[0] == task_number]
+        edits = form.edits(sheet=preview.sheet, row=row, task_rows=task_rows)
+        if edits:
+            services.import_job_edit_rows(job, edits=edits)
+            messages.success(request, _("第%(row)s行已修改，正在重新预览；原文件不变。") % {"row": row})
+        return redirect(reverse("imports:job", args=[job.pk]) + f"#row-{row}")
+    return render(request, "imports/row_edit.html", {"job": job, "record": record, "form": form})
+
+
+@login_required
+@require_POST
+def job_undo_edits(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _editable_job(request, pk)
+    if job.cell_edits:
+        services.import_job_undo_edits(job)
+        messages.info(request, _("已撤销预览中的全部修改，按原文件重新预览。"))
     return redirect("imports:job", pk=job.pk)
 
 

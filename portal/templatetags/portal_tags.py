@@ -16,7 +16,10 @@ def amount(value, unit: str = "") -> str:
     if value is None or value == "":
         return ""
     value = Decimal(value)
-    if unit in {"%", "百分点"} or abs(value) < 10000:
+    if unit in {"%", "百分点"}:
+        # A combined rate is kept to four places; a leader reads two (33.3333 → 33.33%).
+        return f"{_plain(value.quantize(Decimal('0.01')))}{unit}"
+    if abs(value) < 10000:
         return f"{_plain(value)}{unit}"
     if abs(value) >= 100_000_000 and value % 1_000_000 == 0:
         return f"{_plain(value / 100_000_000)}亿{unit}"
@@ -35,3 +38,23 @@ def target_value(target) -> str:
 def with_role(responsibilities, role: str) -> list:
     """The prefetched responsibilities of a measure that have this role (lead / support)."""
     return [r for r in responsibilities if r.role == role]
+
+
+# The badge colour of an import preview's status (a ledger row or a result).
+STATUS_STYLES = {"create": "success", "update": "primary", "unchanged": "secondary", "error": "danger", "skip": "light"}
+
+
+@register.filter
+def status_style(status: str) -> str:
+    return STATUS_STYLES.get(status, "light")
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if mapping else None
+
+
+@register.filter
+def form_field(form, name: str):
+    """form[name], for a field whose name the template only has in a variable."""
+    return form[name]

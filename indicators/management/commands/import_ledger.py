@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from indicators.ledger.importing import LedgerFileError, LedgerImportError, ledger_import
 from indicators.ledger.preview import STATUS_LABELS
 from indicators.ledger.read import FIELD_LABELS, IGNORE, HEADER_SYNONYMS, normalise_header
+from indicators.ledger.results import RESULT_STATUS_LABELS
 from tasks.models import Programme
 from units.models import Region
 
@@ -97,6 +98,11 @@ class Command(BaseCommand):
             f"已导入“{result.plan.title}”：新增措施 {summary.created['measures']} 项、更新 {summary.updated['measures']} 项、"
             f"未变 {summary.unchanged['measures']} 项；目标新增 {summary.created['targets']}、更新 {summary.updated['targets']}"
         ))
+        if summary.results:
+            self.stdout.write(
+                f"已完成结果：新增 {summary.results['created']} 条、更新 {summary.results['updated']} 条、"
+                f"未变 {summary.results['unchanged']} 条"
+            )
         if summary.skipped_rows:
             self.stdout.write(f"跳过有错误的行 {summary.skipped_rows} 行")
 
@@ -113,5 +119,11 @@ class Command(BaseCommand):
                 write(f"  {line}")
         if preview.unknown_units:
             write("不认识的单位：" + "、".join(preview.unknown_units))
+        if preview.results:
+            counts = preview.result_counts
+            write("已完成结果：" + "，".join(f"{label} {counts[status]} 条" for status, label in RESULT_STATUS_LABELS.items()))
+            for line in preview.results:
+                if line.status == "skip" and line.note:
+                    write(f"  第{line.row}行不导入：{line.note}")
         for warning in preview.warnings:
             write(f"提示：{warning}")

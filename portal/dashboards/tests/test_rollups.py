@@ -125,6 +125,64 @@ def test_a_level_takes_the_latest_period_and_the_lead_units_figure():
     assert progress.expected is None  # no trajectory for a level
 
 
+def test_a_level_no_lead_unit_reports_is_the_highest_one():
+    t = target(kind="stock", value="1200000")
+    rows = [value(date(2024, 4, 1), "950000", lead=True),
+            value(date(2024, 7, 1), "30000", unit_id=2), value(date(2024, 7, 1), "1000000", unit_id=3)]
+    assert at(t, rows, date(2024, 9, 30)).actual == D("1000000")
+
+
+# The measure page (indicators.figures) reads the same rows as the dashboards: (target, rows,
+# the latest period's start, the month end the dashboards read).
+SAME_FIGURE = {
+    "a stock, the lead's level": (
+        target(kind="stock", value="1200000"),
+        [value(date(2024, 1, 1), "900000", lead=True), value(date(2024, 4, 1), "1100000", unit_id=2),
+         value(date(2024, 4, 1), "950000", lead=True), value(date(2024, 4, 1), "20000", unit_id=3)],
+        date(2024, 4, 1), date(2024, 6, 30)),
+    "a stock, no lead: the highest": (
+        target(kind="stock", value="1200000"),
+        [value(date(2024, 4, 1), "950000", lead=True),
+         value(date(2024, 7, 1), "30000", unit_id=2), value(date(2024, 7, 1), "1000000", unit_id=3)],
+        date(2024, 7, 1), date(2024, 9, 30)),
+    "a stock, an empty cell keeps the level": (
+        target(kind="stock", value="1200000"),
+        [value(date(2024, 4, 1), "950000", lead=True), value(date(2024, 7, 1), None, lead=True)],
+        date(2024, 7, 1), date(2024, 9, 30)),
+    "a rate from two units' numerators and denominators": (
+        target(kind="rate", value="90", unit="%", start=date(2024, 1, 1), end=date(2024, 12, 31)),
+        [value(date(2024, 6, 1), "88.89", numerator=8, denominator=9, lead=True),
+         value(date(2024, 6, 1), "25", unit_id=2, numerator=100, denominator=400)],
+        date(2024, 6, 1), date(2024, 6, 30)),
+    "a rate, one unit without a denominator": (
+        target(kind="rate", value="90", unit="%", start=date(2024, 1, 1), end=date(2024, 12, 31)),
+        [value(date(2024, 6, 1), "88.89", numerator=8, denominator=9), value(date(2024, 6, 1), "99", unit_id=2, lead=True)],
+        date(2024, 6, 1), date(2024, 6, 30)),
+    "a ceiling in %, two supporters": (
+        target(kind="ceiling", comparator="lte", value="1", unit="%", start=date(2024, 1, 1), end=date(2024, 12, 31)),
+        [value(date(2024, 3, 1), "0.9", unit_id=2), value(date(2024, 3, 1), "1.2", unit_id=3)],
+        date(2024, 3, 1), date(2024, 3, 31)),
+    "a per-year flow read after its year": (
+        target(kind="flow_annual", value="60", unit="个", start=date(2024, 1, 1), end=date(2024, 12, 31)),
+        [value(date(2024, 1, 1), "25"), value(date(2024, 7, 1), "40", unit_id=2)],
+        date(2025, 1, 1), date(2025, 3, 31)),
+}
+
+
+@pytest.mark.parametrize("case", SAME_FIGURE)
+def test_the_measure_page_reads_the_figure_the_dashboards_read(case):
+    from indicators import figures
+
+    t, rows, latest_start, month = SAME_FIGURE[case]
+    page_rows = [figures.ValueRow(r.target_id, r.unit_id, r.period_start.month, r.period_start, 1, r.value,
+                                  r.numerator, r.denominator, r.lead) for r in rows]
+    spec = figures.TargetSpec(t.id, t.kind, t.comparator, t.value, t.value_max, t.unit, t.period_start, t.period_end)
+    page = figures.progress(spec, page_rows, as_of=latest_start)
+    dashboard = at(t, rows, month)
+    assert page.figure is not None and page.figure == dashboard.actual
+    assert page.met == (dashboard.status == DONE)
+
+
 def test_a_range_is_done_from_its_lower_end():
     t = target(kind="range", comparator="between", value="1", value_max="2", unit="个", end=date(2025, 12, 31))
     assert at(t, [value(date(2024, 1, 1), "1")], date(2024, 3, 31)).status == DONE

@@ -1,10 +1,12 @@
 """Rollups on the real seed plans, against figures worked out by hand."""
 
+import re
 from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.db import transaction
+from django.urls import reverse
 
 from indicators.models import ProgressReport
 from indicators.signals import notify_progress_changed
@@ -90,6 +92,40 @@ def test_a_ceiling_met_and_then_not_met(reporting):
     assert (rows[date(2024, 6, 30)].status, rows[date(2024, 6, 30)].actual) == ("red", Decimal("1.2"))
     assert rows[date(2024, 12, 31)].status == "overdue"
     assert CitySummary.objects.get(city=measure.task.plan.city, as_of=date(2024, 3, 31)).n_done == 1
+
+
+def _measure_page_figure(client, target) -> str:
+    """The approved figure the measure page shows for this target."""
+    body = client.get(reverse("measure_detail", args=[target.measure_id])).content.decode()
+    cells = re.findall(r'<td class="approved-figure">(.*?)</td>', body)
+    return cells[[t.pk for t in target.measure.targets.all()].index(target.pk)]
+
+
+def test_a_level_two_units_report_is_the_lead_units_on_the_measure_page_and_the_dashboards(
+    reporting, client, make_user
+):
+    """中山 13.1 技能人才总量 (a stock, 120万人): the bureau leads, 教育体育局 and 工业和信息化局
+    support. In 2024 Q2 the bureau reports 95万 and the supporters 110万 and 2万: the level is
+    the lead's, not the highest nor the last filed. In Q3 only the supporters report (100万,
+    3万): the highest. Levels are never added up."""
+    measure = measure_of(ZS, "13.1")
+    target = target_of(measure, "skilled_talent_total")
+    lead, education, industry = (unit_named("zhongshan", name) for name in ("市人力资源和社会保障局", "市教育体育局", "市工业和信息化局"))
+    client.force_login(make_user("zs_reader", city="zhongshan"))
+
+    reporting.report(measure, education, date(2024, 4, 1), {target: 1100000})
+    reporting.report(measure, lead, date(2024, 4, 1), {target: 950000})
+    reporting.report(measure, industry, date(2024, 4, 1), {target: 20000})
+    services.rollups_rebuild()
+    assert _measure_page_figure(client, target) == "95万人"
+    assert point(target, date(2024, 6, 30)).actual == 950000
+
+    reporting.report(measure, industry, date(2024, 7, 1), {target: 30000})
+    reporting.report(measure, education, date(2024, 7, 1), {target: 1000000})
+    services.rollups_rebuild()
+    assert _measure_page_figure(client, target) == "100万人"
+    assert point(target, date(2024, 9, 30)).actual == 1000000
+    assert point(target, date(2024, 6, 30)).actual == 950000  # Q2 still reads as it did
 
 
 def test_a_per_year_target_starts_again_in_the_new_year(reporting):

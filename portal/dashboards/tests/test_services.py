@@ -13,9 +13,11 @@ from indicators.signals import notify_progress_changed
 from portal.celery import app
 from portal.dashboards import services
 from portal.dashboards.models import (
-    CitySummary, DirtyScope, MeasureSummary, RollupRun, StatusThresholds, TargetSeries, UnitSummary,
+    CitySummary, DirtyScope, MeasureSummary, PlanSummary, ProgrammeCitySummary, RollupRun, StatusThresholds,
+    TargetSeries, TaskSummary, UnitSummary,
 )
-from tasks.models import Responsibility
+from tasks.models import Responsibility, Task
+from units.models import Unit
 from portal.dashboards.tasks import rollups_recompute_dirty_task
 
 from .conftest import measure_of, point, target_of, unit_named
@@ -95,6 +97,71 @@ def test_an_approval_with_the_broker_down_leaves_its_mark_for_the_sweep(reportin
     assert list(DirtyScope.objects.values_list("kind", "object_id")) == [("measure", measure.pk)]
     rollups_recompute_dirty_task.apply().get()
     assert point(target, date(2025, 1, 31)).actual == 700
+
+
+def _tallies(measure, unit, as_of):
+    """What the task, plan, city, programme and unit pages count at a month: (measures, done)."""
+    task = measure.task
+    rows = {
+        "task": TaskSummary.objects.get(task=task, as_of=as_of),
+        "plan": PlanSummary.objects.get(plan_id=task.plan_id, as_of=as_of),
+        "city": CitySummary.objects.get(city_id=task.plan.city_id, as_of=as_of),
+        "programme": ProgrammeCitySummary.objects.get(programme_id=task.programme_id, city_id=task.plan.city_id,
+                                                      as_of=as_of),
+        "unit": UnitSummary.objects.get(unit=unit, as_of=as_of),
+    }
+    return {name: (row.total, row.n_done) for name, row in rows.items()}
+
+
+def test_a_deleted_measure_stops_counting_everywhere_at_the_next_job(
+    reporting, no_broker, admin_client, django_capture_on_commit_callbacks
+):
+    """中山 3.3 (3000 见习岗位 a year), filed in full for 2025 Q1 by 团市委 and approved: done.
+    Deleted in the admin, it leaves its task, plan, city, programme and units as soon as the
+    queued job has run, not at the nightly rebuild; a unit that answered for nothing else
+    has no figures left."""
+    measure = measure_of(ZS, "3.3")
+    youth = unit_named("zhongshan", "团市委")
+    loner = Unit.objects.filter(region__code="zhongshan", responsibilities__isnull=True).order_by("pk").first()
+    Responsibility.objects.create(measure=measure, unit=loner, role="support")
+    reporting.report(measure, youth, date(2025, 1, 1), {target_of(measure, "traineeship_posts"): 3000})
+    services.rollups_rebuild()
+    march = date(2025, 3, 31)
+    before = _tallies(measure, youth, march)
+    assert UnitSummary.objects.get(unit=loner, as_of=march).n_done == 1
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(reverse("admin:tasks_measure_delete", args=[measure.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    assert no_broker == [True]  # one job queued once the deletion committed
+    rollups_recompute_dirty_task.apply().get()
+
+    after = _tallies(measure, youth, march)
+    assert after == {name: (total - 1, done - 1) for name, (total, done) in before.items()}
+    assert not UnitSummary.objects.filter(unit=loner).exists()
+    assert not DirtyScope.objects.exists()
+    assert services.rollups_check() == []
+
+
+def test_a_deleted_task_takes_its_measures_out_of_the_plan_with_one_job(
+    reporting, no_broker, django_capture_on_commit_callbacks
+):
+    measure = measure_of(ZS, "3.3")
+    task = measure.task
+    reporting.report(measure, unit_named("zhongshan", "团市委"), date(2025, 1, 1), {target_of(measure, "traineeship_posts"): 3000})
+    services.rollups_rebuild()
+    march = date(2025, 3, 31)
+    plan_before = PlanSummary.objects.get(plan_id=task.plan_id, as_of=march)
+    measures = task.measures.count()
+    assert measures > 1  # each of them marks its scopes: still one job
+    with django_capture_on_commit_callbacks(execute=True):
+        Task.objects.filter(pk=task.pk).delete()
+    assert no_broker == [True]
+    rollups_recompute_dirty_task.apply().get()
+    plan_after = PlanSummary.objects.get(plan_id=task.plan_id, as_of=march)
+    assert (plan_after.total, plan_after.n_done) == (plan_before.total - measures, plan_before.n_done - 1)
+    assert not TaskSummary.objects.filter(task_id=task.pk).exists()
+    assert services.rollups_check() == []
 
 
 def test_the_drift_check_finds_a_tampered_row_and_a_rebuild_repairs_it(capsys):

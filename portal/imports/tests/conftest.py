@@ -11,3 +11,17 @@ def eager_jobs():
     celery_app.conf.task_always_eager = celery_app.conf.task_eager_propagates = True
     yield
     celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = saved
+
+
+@pytest.fixture
+def admin_page(live_server, demo, browser):
+    """A page of Debian's chromium logged in as the demo's admin (after the test module's demo
+    data is loaded); page.errors collects the page's JavaScript errors."""
+    page = browser.new_page()
+    page.errors = []
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", "admin")
+    page.fill("#id_password", "demo-2026")
+    page.click("button[type=submit]")
+    return page

@@ -24,14 +24,8 @@ def demo(transactional_db):
     return bureau
 
 
-def test_an_admin_uploads_a_ledger_maps_an_unknown_unit_confirms_and_sees_the_plan(live_server, demo, browser):
-    page = browser.new_page()
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", "admin")
-    page.fill("#id_password", "demo-2026")
-    page.click("button[type=submit]")
+def test_an_admin_uploads_a_ledger_maps_an_unknown_unit_confirms_and_sees_the_plan(live_server, demo, admin_page):
+    page = admin_page
 
     page.click("nav >> text=导入台账")
     expect(page.locator("h1")).to_have_text("导入台账")
@@ -63,4 +57,4 @@ def test_an_admin_uploads_a_ledger_maps_an_unknown_unit_confirms_and_sees_the_pl
     expect(task).to_contain_text("建设零工市场。")
     expect(task).to_contain_text("蓬江区")
     expect(task).to_contain_text("≥ 100场")
-    assert errors == []
+    assert page.errors == []

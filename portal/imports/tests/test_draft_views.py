@@ -108,3 +108,55 @@ def test_only_admins_of_the_city_may_draft_into_it(client, make_user):
     response = client.post(URL, {"text": PLAN_TEXT, "city": guangzhou.pk, "action": "preview"})
     assert response.status_code == 200 and "city" in response.context["form"].errors
     assert not ImportJob.objects.exists()
+
+
+def test_past_results_of_the_text_are_offered_in_the_preview_and_imported_on_confirm(
+    client, gz_admin, django_capture_on_commit_callbacks
+):
+    from indicators.models import RecordedResult
+
+    text = PLAN_TEXT + "三是稳岗位。2024年城镇登记失业率2.39%。2024年新建零工驿站30个。\n"
+    client.force_login(gz_admin)
+    guangzhou = Region.objects.get(code="guangzhou")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(URL, {"text": text, "city": guangzhou.pk, "action": "preview"})
+    job = ImportJob.objects.get()
+    page = client.get(response["Location"]).content.decode()
+    assert "已完成结果：3 条" in page
+    rows = {line["indicator_text"]: line for line in job_preview(job)["results"]}
+    assert rows["城镇新增就业"]["status"] == "create" and rows["城镇新增就业"]["figure"] == "25.3万人"
+    assert rows["城镇登记失业率"]["status"] == "create"
+    assert rows["新建零工驿站"]["status"] == "skip"  # no such indicator: left out unless chosen
+
+    # The admin leaves the unemployment rate out, and re-previews.
+    form = {f"r{i}": line["indicator_name"] for i, line in enumerate(job_preview(job)["results"])}
+    form["r1"] = ""
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("imports:job_results", args=[job.pk]), form)
+    statuses = [line["status"] for line in job_preview(job)["results"]]
+    assert statuses == ["create", "skip", "skip"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("imports:job_confirm", args=[job.pk]), {})
+    page = client.get(response["Location"]).content.decode()
+    assert "已完成结果：新增 1 条，更新 0 条，未变 0 条。" in page
+    recorded = RecordedResult.objects.get(city=guangzhou)
+    assert (recorded.indicator.name, recorded.year, recorded.value) == ("城镇新增就业", 2024, 253000)
+
+
+def test_an_indicator_name_not_in_the_list_is_refused_with_the_row_named(
+    client, gz_admin, django_capture_on_commit_callbacks
+):
+    client.force_login(gz_admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(URL, {"text": PLAN_TEXT, "city": Region.objects.get(code="guangzhou").pk, "action": "preview"})
+    job = ImportJob.objects.get()
+    response = client.post(reverse("imports:job_results", args=[job.pk]), {"r0": "新增就业岗位数"}, follow=True)
+    assert "第2行：指标“新增就业岗位数”不存在，请从列表中选择" in response.content.decode()
+    job.refresh_from_db()
+    assert job.result_choices == {}
+
+
+def job_preview(job: ImportJob) -> dict:
+    job.refresh_from_db()
+    return job.preview

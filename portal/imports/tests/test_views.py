@@ -258,3 +258,50 @@ def test_a_job_that_breaks_says_so_on_its_page_instead_of_polling_forever(admin_
     job.refresh_from_db()
     assert job.status == "failed" and "系统错误" in job.error
     assert "HX-Refresh" in admin_client.get(reverse("imports:job_progress", args=[job.pk]))
+
+
+def test_a_row_is_corrected_in_the_preview_its_task_programme_assigned_and_the_file_kept(post, admin_client):
+    rows = [
+        ["1", "稳就业", "开展招聘活动。", "市人社局", "举办招聘会10场以上", "2025年12月", "就业"],  # no such 专项
+        ["1", "稳就业", "落实补贴。", "市人社局", "", "2025年12月", "就业"],
+    ]
+    page = post(reverse("imports:index"), new_plan(rows)).content.decode()
+    assert "专项“就业”不存在" in page and "错误 2" in page  # the task's rows
+    job = latest_job()
+    sent = bytes(job.content)
+
+    form = admin_client.get(reverse("imports:job_row_edit", args=[job.pk, 4])).content.decode()
+    assert "开展招聘活动。" in form and "举办招聘会10场以上" in form and 'value="就业创业"' in form
+    page = post(
+        reverse("imports:job_row_edit", args=[job.pk, 4]),
+        {"task": "稳就业", "programme": "就业创业", "measure": "开展招聘活动。", "lead": "市人社局",
+         "targets": "举办招聘会20场以上", "deadline": "2025年12月"},
+    ).content.decode()
+    assert "错误 0" in page and "有 2 行已在预览中修改" in page  # the 专项 goes to both rows of the task
+    assert "举办招聘会20场以上" in page and "举办招聘会10场以上" not in page
+    job.refresh_from_db()
+    assert bytes(job.content) == sent
+
+    post(reverse("imports:job_confirm", args=[job.pk]), {})
+    task = Plan.objects.get(title="新导入方案").tasks.get()
+    assert task.programme.name == "就业创业"
+    assert [t.phrase for m in task.measures.all() for t in m.targets.all()] == ["举办招聘会20场以上"]
+
+
+def test_corrections_are_undone_back_to_the_file(post):
+    post(reverse("imports:index"), new_plan([ROW]))
+    job = latest_job()
+    page = post(
+        reverse("imports:job_row_edit", args=[job.pk, 4]),
+        {"task": "稳就业", "programme": "就业创业", "measure": "开展招聘活动（改）。", "lead": "市人社局",
+         "targets": "", "deadline": "2025年12月"},
+    ).content.decode()
+    assert "开展招聘活动（改）。" in page and "有 1 行已在预览中修改" in page
+    page = post(reverse("imports:job_undo_edits", args=[job.pk]), {}).content.decode()
+    assert "开展招聘活动（改）。" not in page and "开展招聘活动。" in page and "已在预览中修改" not in page
+
+
+def test_a_section_row_or_a_row_not_in_the_file_has_no_edit_page(post, admin_client):
+    post(reverse("imports:index"), new_plan([ROW]))
+    job = latest_job()
+    assert admin_client.get(reverse("imports:job_row_edit", args=[job.pk, 99])).status_code == 404
