@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from .admin_mixins import RecomputesProgress, measure_ids_of
 from .models import (
     ActualValue,
     Evidence,
@@ -28,12 +29,15 @@ class IndicatorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Target)
-class TargetAdmin(SimpleHistoryAdmin):
+class TargetAdmin(RecomputesProgress, SimpleHistoryAdmin):
     list_display = ("phrase", "kind", "comparator", "value", "value_max", "unit", "indicator", "period_end")
     list_filter = ("kind", "comparator", "unit", "measure__task__plan__city", "measure__task__plan")
     search_fields = ("phrase", "indicator__name")
     list_select_related = ("indicator",)
     raw_id_fields = ("measure",)
+
+    def measures_of(self, objects):
+        return measure_ids_of(objects)
 
 
 @admin.register(RecordedResult)
@@ -73,7 +77,7 @@ class ActualValueInline(admin.TabularInline):
 
 
 @admin.register(ProgressReport)
-class ProgressReportAdmin(SimpleHistoryAdmin):
+class ProgressReportAdmin(RecomputesProgress, SimpleHistoryAdmin):
     list_display = ("measure", "unit", "period", "version", "state", "updated_at")
     list_filter = ("state", "unit__region", "period__plan")
     search_fields = ("measure__text", "unit__name", "narrative")
@@ -81,13 +85,19 @@ class ProgressReportAdmin(SimpleHistoryAdmin):
     list_select_related = ("measure", "measure__task", "unit", "period")
     inlines = [ActualValueInline]
 
+    def measures_of(self, objects):
+        return measure_ids_of(objects)
+
 
 @admin.register(ActualValue)
-class ActualValueAdmin(SimpleHistoryAdmin):
+class ActualValueAdmin(RecomputesProgress, SimpleHistoryAdmin):
     list_display = ("report", "target", "value", "numerator", "denominator")
     list_filter = ("report__state", "report__period__plan")
     search_fields = ("target__phrase", "report__unit__name")
     raw_id_fields = ("report", "target")
+
+    def measures_of(self, objects):
+        return measure_ids_of(objects, "report.measure_id")
 
 
 @admin.register(IndicatorAlias)

@@ -2,6 +2,8 @@ from django.contrib import admin
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from indicators.admin_mixins import RecomputesProgress, measure_ids_of
+
 from .models import Measure, Plan, Programme, Responsibility, Section, Task
 from .resources import ProgrammeResource
 
@@ -15,10 +17,15 @@ class ProgrammeAdmin(ImportExportModelAdmin):
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(RecomputesProgress, admin.ModelAdmin):
     list_display = ("title", "city", "year_start", "year_end", "frequency")
     list_filter = ("city", "frequency", "year_start")
     search_fields = ("title", "slug")
+
+    recount_on_delete = False
+
+    def measures_of(self, objects):
+        return set(Measure.objects.filter(task__plan__in=[o.pk for o in objects]).values_list("pk", flat=True))
 
 
 @admin.register(Section)
@@ -29,11 +36,16 @@ class SectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Task)
-class TaskAdmin(admin.ModelAdmin):
+class TaskAdmin(RecomputesProgress, admin.ModelAdmin):
     list_display = ("number", "title", "plan", "programme", "section")
     list_filter = ("plan__city", "plan", "programme")
     search_fields = ("title",)
     list_select_related = ("plan", "programme", "section")
+
+    recount_on_delete = False
+
+    def measures_of(self, objects):
+        return set(Measure.objects.filter(task__in=[o.pk for o in objects]).values_list("pk", flat=True))
 
 
 class ResponsibilityInline(admin.TabularInline):
@@ -43,18 +55,26 @@ class ResponsibilityInline(admin.TabularInline):
 
 
 @admin.register(Measure)
-class MeasureAdmin(SimpleHistoryAdmin):
+class MeasureAdmin(RecomputesProgress, SimpleHistoryAdmin):
     list_display = ("code", "text", "task", "deadline_text", "recurring")
     list_filter = ("task__plan__city", "task__plan", "recurring", "task__programme")
     search_fields = ("text", "task__title")
     list_select_related = ("task", "task__plan")
     inlines = [ResponsibilityInline]
 
+    recount_on_delete = False
+
+    def measures_of(self, objects):
+        return measure_ids_of(objects, "pk")
+
 
 @admin.register(Responsibility)
-class ResponsibilityAdmin(SimpleHistoryAdmin):
+class ResponsibilityAdmin(RecomputesProgress, SimpleHistoryAdmin):
     list_display = ("measure", "unit", "role")
     list_filter = ("role", "unit__region")
     search_fields = ("unit__name", "measure__text")
     list_select_related = ("measure", "measure__task", "unit")
     autocomplete_fields = ("unit",)
+
+    def measures_of(self, objects):
+        return measure_ids_of(objects)

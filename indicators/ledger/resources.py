@@ -14,6 +14,7 @@ from import_export import fields, resources, widgets
 
 from indicators.models import ActualValue, Target
 from indicators.parsing import PlanContext, parse_targets
+from indicators.signals import notify_progress_changed
 from tasks.models import Measure, Plan, Responsibility, Task
 
 from .export import target_cell
@@ -171,3 +172,4 @@ class MeasureResource(resources.ModelResource):
             for seq, target in targets.items():
                 if seq > len(parsed["targets"]) and not ActualValue.objects.filter(target=target).exists():
                     target.delete()
+            notify_progress_changed([instance.pk])

@@ -164,6 +164,38 @@ def test_a_deleted_task_takes_its_measures_out_of_the_plan_with_one_job(
     assert services.rollups_check() == []
 
 
+def test_a_target_edited_in_the_admin_is_recounted_at_the_next_job(
+    reporting, no_broker, admin_client, django_capture_on_commit_callbacks
+):
+    """中山 3.3: 3000 见习岗位 filed and approved for 2025 Q1 meets its 3000 a year (done). An
+    admin raises the target to 6000 in the Django admin: after the queued job the measure is
+    no longer done, and its plan counts one done fewer — without waiting for the nightly rebuild."""
+    measure = measure_of(ZS, "3.3")
+    target = target_of(measure, "traineeship_posts")
+    reporting.report(measure, unit_named("zhongshan", "团市委"), date(2025, 1, 1), {target: 3000})
+    services.rollups_rebuild()
+    march = date(2025, 3, 31)
+    plan_before = PlanSummary.objects.get(plan_id=measure.task.plan_id, as_of=march)
+    assert MeasureSummary.objects.get(measure=measure, as_of=march).status == "done"
+
+    form = {
+        "measure": target.measure_id, "seq": target.seq, "indicator": target.indicator_id or "",
+        "kind": target.kind, "comparator": target.comparator, "value": "6000", "value_max": "",
+        "unit": target.unit, "period_start": target.period_start.isoformat(),
+        "period_end": target.period_end.isoformat(), "phrase": "每年募集见习岗位6000个",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(reverse("admin:indicators_target_change", args=[target.pk]), form)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert no_broker == [True]
+    rollups_recompute_dirty_task.apply().get()
+
+    assert MeasureSummary.objects.get(measure=measure, as_of=march).status != "done"
+    plan_after = PlanSummary.objects.get(plan_id=measure.task.plan_id, as_of=march)
+    assert plan_after.n_done == plan_before.n_done - 1
+    assert services.rollups_check() == []
+
+
 def test_the_drift_check_finds_a_tampered_row_and_a_rebuild_repairs_it(capsys):
     services.rollups_rebuild()
     call_command("rollup_check")
