@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .admin_mixins import RecomputesProgress, measure_ids_of
+from .admin_mixins import RecomputesProgress
 from .models import (
     ActualValue,
     Evidence,
@@ -35,9 +35,6 @@ class TargetAdmin(RecomputesProgress, SimpleHistoryAdmin):
     search_fields = ("phrase", "indicator__name")
     list_select_related = ("indicator",)
     raw_id_fields = ("measure",)
-
-    def measures_of(self, objects):
-        return measure_ids_of(objects)
 
 
 @admin.register(RecordedResult)
@@ -85,9 +82,6 @@ class ProgressReportAdmin(RecomputesProgress, SimpleHistoryAdmin):
     list_select_related = ("measure", "measure__task", "unit", "period")
     inlines = [ActualValueInline]
 
-    def measures_of(self, objects):
-        return measure_ids_of(objects)
-
 
 @admin.register(ActualValue)
 class ActualValueAdmin(RecomputesProgress, SimpleHistoryAdmin):
@@ -95,9 +89,7 @@ class ActualValueAdmin(RecomputesProgress, SimpleHistoryAdmin):
     list_filter = ("report__state", "report__period__plan")
     search_fields = ("target__phrase", "report__unit__name")
     raw_id_fields = ("report", "target")
-
-    def measures_of(self, objects):
-        return measure_ids_of(objects, "report.measure_id")
+    measure_lookup = "report__measure"
 
 
 @admin.register(IndicatorAlias)

@@ -8,7 +8,7 @@ from simple_history.models import HistoricalRecords
 from tasks.models import Measure, Plan
 from units.models import Region, Unit
 
-from .querysets import NotificationQuerySet, PeriodQuerySet, ProgressReportQuerySet
+from .querysets import IndicatorQuerySet, NotificationQuerySet, PeriodQuerySet, ProgressReportQuerySet
 
 
 class Indicator(models.Model):
@@ -17,6 +17,8 @@ class Indicator(models.Model):
     code = models.SlugField(_("代码"), max_length=60, unique=True)
     name = models.CharField(_("名称"), max_length=100, unique=True)
     unit = models.CharField(_("计量单位"), max_length=10)
+
+    objects = IndicatorQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("指标")

@@ -209,6 +209,11 @@ def find_quantities(text: str) -> list[Quantity]:
     return found
 
 
+def plain_number(value: Decimal) -> str:
+    """A figure as people write it: 47118, 2.39, 100 (no exponent, no trailing zeros)."""
+    return format(value.normalize(), "f")
+
+
 def _clean_decimal(value: Decimal) -> Decimal:
     return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
 

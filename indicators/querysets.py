@@ -20,6 +20,17 @@ def _leads(unit_ids, measure_ref: str = "measure"):
     )
 
 
+
+class IndicatorQuerySet(models.QuerySet):
+    def by_name(self) -> dict[str, int]:
+        """Each indicator's id under its name and under its aliases (a name wins over an alias)."""
+        from .models import IndicatorAlias
+
+        names = dict(self.values_list("name", "pk"))
+        for alias, pk in IndicatorAlias.objects.filter(indicator__in=self).values_list("name", "indicator_id"):
+            names.setdefault(alias, pk)
+        return names
+
 class PeriodQuerySet(models.QuerySet):
     def containing(self, day):
         return self.filter(start__lte=day, end__gte=day)

@@ -87,9 +87,8 @@ def indicators_load_csv(*, paths: list[Path]) -> int:
 @transaction.atomic
 def results_load_csv(*, path: Path, source_document: str = "") -> int:
     """Results a city reported (城市, 年份, 指标, 结果, 原文), one per indicator, city and year."""
-    indicators = {i.name: i for i in Indicator.objects.all()}
-    for alias in IndicatorAlias.objects.select_related("indicator"):
-        indicators.setdefault(alias.name, alias.indicator)
+    by_pk = Indicator.objects.in_bulk()
+    indicators = {name: by_pk[pk] for name, pk in Indicator.objects.by_name().items()}
     cities: dict[str, Region] = {}
     seen: dict[tuple, int] = {}
     created = 0

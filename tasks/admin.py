@@ -2,7 +2,7 @@ from django.contrib import admin
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from indicators.admin_mixins import RecomputesProgress, measure_ids_of
+from indicators.admin_mixins import RecomputesProgress
 
 from .models import Measure, Plan, Programme, Responsibility, Section, Task
 from .resources import ProgrammeResource
@@ -22,10 +22,8 @@ class PlanAdmin(RecomputesProgress, admin.ModelAdmin):
     list_filter = ("city", "frequency", "year_start")
     search_fields = ("title", "slug")
 
+    measure_lookup = "tasks__measures"
     recount_on_delete = False
-
-    def measures_of(self, objects):
-        return set(Measure.objects.filter(task__plan__in=[o.pk for o in objects]).values_list("pk", flat=True))
 
 
 @admin.register(Section)
@@ -42,10 +40,8 @@ class TaskAdmin(RecomputesProgress, admin.ModelAdmin):
     search_fields = ("title",)
     list_select_related = ("plan", "programme", "section")
 
+    measure_lookup = "measures"
     recount_on_delete = False
-
-    def measures_of(self, objects):
-        return set(Measure.objects.filter(task__in=[o.pk for o in objects]).values_list("pk", flat=True))
 
 
 class ResponsibilityInline(admin.TabularInline):
@@ -62,10 +58,8 @@ class MeasureAdmin(RecomputesProgress, SimpleHistoryAdmin):
     list_select_related = ("task", "task__plan")
     inlines = [ResponsibilityInline]
 
+    measure_lookup = "pk"
     recount_on_delete = False
-
-    def measures_of(self, objects):
-        return measure_ids_of(objects, "pk")
 
 
 @admin.register(Responsibility)
@@ -75,6 +69,3 @@ class ResponsibilityAdmin(RecomputesProgress, SimpleHistoryAdmin):
     search_fields = ("unit__name", "measure__text")
     list_select_related = ("measure", "measure__task", "unit")
     autocomplete_fields = ("unit",)
-
-    def measures_of(self, objects):
-        return measure_ids_of(objects)

@@ -16,7 +16,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from indicators.models import ActualValue, ProgressReport, Target
-from indicators.parsing import PlanContext, parse_targets
+from indicators.parsing import PlanContext, parse_targets, plain_number
 from tasks.models import Measure, Plan, Responsibility, Section, Task
 
 COLUMNS = ["序号", "任务", "工作措施", "牵头单位", "配合单位", "目标指标", "完成时限", "专项", "最新进展", "实际完成"]
@@ -195,7 +195,7 @@ def _figure(value: dict) -> str:
 
 def _plain(number: Decimal) -> str:
     number = number.quantize(Decimal("0.01")) if number != number.to_integral_value() else number.quantize(Decimal(1))
-    return format(number.normalize(), "f")
+    return plain_number(number)
 
 
 def _period_label(start, end) -> str:

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 
 from tasks.models import Plan
 
-from .read import EDITABLE_FIELDS, FIELD_LABELS, LedgerFile, LedgerSheet
+from .read import EDITABLE_FIELDS, LedgerFile, LedgerSheet
 from .results import RESULT_STATUS_LABELS, ResultLine, ResultsCheck
 from .validate import LedgerDraft
 from .write import compare, load_plan_state
@@ -79,16 +79,18 @@ class LedgerPreview:
         return {status: counted.get(status, 0) for status in RESULT_STATUS_LABELS}
 
     @property
+    def result_badges(self) -> list[tuple[str, str, int]]:
+        """(status, label, how many) of the results' statuses that occur."""
+        counts = self.result_counts
+        return [(status, label, counts[status]) for status, label in RESULT_STATUS_LABELS.items() if counts[status]]
+
+    @property
     def error_rows(self) -> int:
         return self.counts["error"] + self.result_counts["error"]
 
     def as_dict(self) -> dict:
-        results, self.results = self.results, []
-        try:
-            values = asdict(self)
-        finally:
-            self.results = results
-        values["results"] = [line.as_dict() for line in results]
+        values = asdict(self)
+        values["results"] = [line.as_dict() for line in self.results]  # their values as text, for JSON
         return values
 
     @classmethod
@@ -122,10 +124,7 @@ def ledger_preview(
         if problem.place.row == sheet.header_row and not problem.place.column:
             sheet_problems.append(str(problem))
             continue
-        where = problem.place.column + "列" if problem.place.column else ""
-        label = FIELD_LABELS.get(problem.place.field, "")
-        prefix = f"{where}（{label}）" if where and label else where
-        problems_by_row.setdefault(problem.place.row, []).append(f"{prefix}：{problem.message}" if prefix else problem.message)
+        problems_by_row.setdefault(problem.place.row, []).append(problem.beside_row())
 
     from tasks.models import Programme
 

@@ -14,11 +14,11 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
-from indicators.models import Indicator, IndicatorAlias, RecordedResult
-from indicators.parsing import parse_result_value
+from indicators.models import Indicator, RecordedResult
+from indicators.parsing import parse_result_value, plain_number
 from units.models import Region
 
-from .read import RESULT_FIELD_LABELS, LedgerRow, LedgerSheet
+from .read import LedgerRow, LedgerSheet
 from .validate import Place, Problem
 
 YEAR_RE = re.compile(r"^\s*(\d{4})\s*年?\s*$")
@@ -62,6 +62,10 @@ class ResultLine:
         return cls(**values)
 
     @property
+    def label(self) -> str:
+        return RESULT_STATUS_LABELS[self.status]
+
+    @property
     def importable(self) -> bool:
         return self.status in ("create", "update", "unchanged")
 
@@ -76,19 +80,6 @@ class ResultsCheck:
         return not self.problems
 
 
-class IndicatorDirectory:
-    """Indicators by name and alias, loaded once per file."""
-
-    def __init__(self):
-        self.indicators = {i.pk: i for i in Indicator.objects.all()}
-        self.by_name = {i.name: i.pk for i in self.indicators.values()}
-        for name, indicator_id in IndicatorAlias.objects.values_list("name", "indicator_id"):
-            self.by_name.setdefault(name, indicator_id)
-
-    def find(self, name: str) -> int | None:
-        return self.by_name.get(name.strip())
-
-
 def line_key(sheet: str, row: int) -> str:
     return f"{sheet}!{row}"
 
@@ -99,13 +90,16 @@ def check_results(
     """Every row of the results sheets, checked and compared with the city's recorded results.
     choices: the admin's indicator for a row (by line_key), LEAVE_OUT to leave it out."""
     choices = choices or {}
-    directory = IndicatorDirectory()
+    indicators, by_name = Indicator.objects.in_bulk(), Indicator.objects.by_name()
+    cities: dict[str, int | None] = {}  # a city as the file names it → its id, looked up once
     lines: list[ResultLine] = []
     problems: list[Problem] = []
     seen: dict[tuple[int, int], int] = {}
     for sheet in sheets:
         for row in sheet.rows:
-            line, line_problems = _check_row(row, sheet, city=city, directory=directory, choices=choices)
+            line, line_problems = _check_row(
+                row, sheet, city=city, cities=cities, indicators=indicators, by_name=by_name, choices=choices
+            )
             if line.indicator_id and line.year and not line_problems:
                 earlier = seen.setdefault((line.indicator_id, line.year), row.number)
                 if earlier != row.number:
@@ -115,7 +109,7 @@ def check_results(
                     )
             if line_problems:
                 line.status = "error"
-                line.problems = [_without_place(p) for p in line_problems]
+                line.problems = [p.beside_row() for p in line_problems]
                 problems += line_problems
             lines.append(line)
     _compare(lines, city)
@@ -123,7 +117,8 @@ def check_results(
 
 
 def _check_row(
-    row: LedgerRow, sheet: LedgerSheet, *, city: Region, directory: IndicatorDirectory, choices: dict[str, int]
+    row: LedgerRow, sheet: LedgerSheet, *, city: Region, cities: dict[str, int | None],
+    indicators: dict[int, Indicator], by_name: dict[str, int], choices: dict[str, int],
 ) -> tuple[ResultLine, list[Problem]]:
     def place(name: str) -> Place:
         return Place(sheet.name, row.number, row.column(name), name)
@@ -139,8 +134,8 @@ def _check_row(
         unit=quantity.unit if quantity else "", phrase=phrase[:PHRASE_LENGTH],
     )
     chosen = choices.get(key)
-    indicator_id = directory.find(indicator_text) if chosen is None else chosen
-    if indicator_id and indicator_id not in directory.indicators:
+    indicator_id = by_name.get(indicator_text.strip()) if chosen is None else chosen
+    if indicator_id and indicator_id not in indicators:
         indicator_id = None  # an indicator deleted since the choice was made
     if not indicator_id:
         if chosen == LEAVE_OUT:
@@ -150,7 +145,7 @@ def _check_row(
         else:
             line.note = "没有填写指标：请选择对应的指标，或不导入"
         return line, []
-    indicator = directory.indicators[indicator_id]
+    indicator = indicators[indicator_id]
     line.indicator_id, line.indicator_name = indicator.pk, indicator.name
 
     problems = []
@@ -158,7 +153,7 @@ def _check_row(
         if cell.error:
             problems.append(Problem(place(name), cell.error))
     city_text = row.get("city")
-    if city_text and not _same_city(city_text, city):
+    if city_text and _city_id(city_text, cities) != city.pk:
         problems.append(Problem(place("city"), f"结果属于“{city_text}”，与导入的城市“{city.name}”不符"))
     year_text = row.get("year")
     match = YEAR_RE.match(year_text)
@@ -184,17 +179,13 @@ def same_unit(a: str, b: str) -> bool:
     return a == b or any(a in group and b in group for group in SAME_UNITS)
 
 
-def _same_city(text: str, city: Region) -> bool:
-    name = text.strip().removesuffix("市")
-    return name in (city.name.removesuffix("市"), city.code)
-
-
-def _without_place(problem: Problem) -> str:
-    """The problem as the preview shows it beside its row: column and field, not the row again."""
-    where = problem.place.column + "列" if problem.place.column else ""
-    label = RESULT_FIELD_LABELS.get(problem.place.field, "")
-    prefix = f"{where}（{label}）" if where and label else where
-    return f"{prefix}：{problem.message}" if prefix else problem.message
+def _city_id(text: str, cities: dict[str, int | None]) -> int | None:
+    if text not in cities:
+        try:
+            cities[text] = Region.objects.get_city(text).pk
+        except Region.DoesNotExist:
+            cities[text] = None
+    return cities[text]
 
 
 def _compare(lines: list[ResultLine], city: Region) -> None:
@@ -211,11 +202,7 @@ def _compare(lines: list[ResultLine], city: Region) -> None:
             line.status = "unchanged"
         else:
             line.status = "update"
-            line.change = f"{_number(recorded.value)}{recorded.unit} → {_number(line.value)}{line.unit}"
-
-
-def _number(value: Decimal) -> str:
-    return format(value.normalize(), "f")
+            line.change = f"{plain_number(recorded.value)}{recorded.unit} → {plain_number(line.value)}{line.unit}"
 
 
 def results_write(lines: list[ResultLine], *, city: Region, source_document: str = "") -> Counter:

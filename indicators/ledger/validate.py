@@ -67,6 +67,14 @@ class Problem:
     def __str__(self) -> str:
         return f"{self.place}：{self.message}"
 
+    def beside_row(self) -> str:
+        """The problem as a preview shows it beside its row: the column and field, not the row again."""
+        where = self.place.column + "列" if self.place.column else ""
+        field = self.place.field
+        label = FIELD_LABELS.get(field) or RESULT_FIELD_LABELS.get(field, "") if field else ""
+        prefix = f"{where}（{label}）" if where and label else where
+        return f"{prefix}：{self.message}" if prefix else self.message
+
 
 @dataclass
 class DraftTarget:

@@ -165,36 +165,32 @@ def programme(request: HttpRequest, pk: int) -> HttpResponse:
                  key=("programme", item.pk, ",".join(str(c.pk) for c in cities), _month_key(request)))
 
 
-@login_required
-def plan(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_plan_for_user(request.user, pk)
+def _summary_page(request: HttpRequest, template: str, item, title: str, read) -> HttpResponse:
+    """A plan's or a unit's dashboard: its tallies at the month asked for, and their trend."""
     wanted = _wanted_month(request)
 
     def build():
-        board = reads.plan_dashboard(item, wanted)
+        board = read(item, wanted)
         return {
-            "title": item.title, "board": board, "as_of": board.as_of, "months": board.months,
+            "title": title, "board": board, "as_of": board.as_of, "months": board.months,
             "sample": bool(board.summary and board.summary.has_sample),
             "charts": {"trend": charts.trend_chart(board.trend)},
         }
 
-    return _page(request, "dashboards/plan.html", build, key=("plan", item.pk, _month_key(request)))
+    kind = template.removeprefix("dashboards/").removesuffix(".html")
+    return _page(request, template, build, key=(kind, item.pk, _month_key(request)))
+
+
+@login_required
+def plan(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_plan_for_user(request.user, pk)
+    return _summary_page(request, "dashboards/plan.html", item, item.title, reads.plan_dashboard)
 
 
 @login_required
 def unit(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_unit_for_user(request.user, pk)
-    wanted = _wanted_month(request)
-
-    def build():
-        board = reads.unit_dashboard(item, wanted)
-        return {
-            "title": item.name, "board": board, "as_of": board.as_of, "months": board.months,
-            "sample": bool(board.summary and board.summary.has_sample),
-            "charts": {"trend": charts.trend_chart(board.trend)},
-        }
-
-    return _page(request, "dashboards/unit.html", build, key=("unit", item.pk, _month_key(request)))
+    return _summary_page(request, "dashboards/unit.html", item, item.name, reads.unit_dashboard)
 
 
 @login_required

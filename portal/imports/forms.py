@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from indicators.ledger.importing import UnitChoice
 from indicators.ledger.read import FIELD_LABELS, LedgerLimits
 from indicators.ledger.results import LEAVE_OUT
-from indicators.models import Indicator, IndicatorAlias
+from indicators.models import Indicator
 from tasks.models import Plan, Programme
 from units.models import Region, Unit
 
@@ -167,13 +167,15 @@ class ResultMappingForm(forms.Form):
             field.widget.attrs.update({"list": "indicator-names", "class": "form-control form-control-sm",
                                        "placeholder": _("（不导入）")})
             self.fields[f"r{index}"] = field
-            line.field_name = f"r{index}"
+
+    @property
+    def rows(self) -> list:
+        """(line, its indicator box), for the template's table."""
+        return [(line, self[f"r{index}"]) for index, line in enumerate(self.lines)]
 
     def clean(self):
         data = super().clean()
-        known = dict(Indicator.objects.values_list("name", "pk"))
-        for name, indicator_id in IndicatorAlias.objects.values_list("name", "indicator_id"):
-            known.setdefault(name, indicator_id)
+        known = Indicator.objects.by_name()
         self.chosen = {}
         for index, line in enumerate(self.lines):
             name = (data.get(f"r{index}") or "").strip()

@@ -15,7 +15,6 @@ from django_tables2 import RequestConfig
 from indicators.ledger.export import ledger_export
 from indicators.ledger.importing import LedgerImportError
 from indicators.ledger.preview import STATUS_LABELS, LedgerPreview
-from indicators.ledger.results import RESULT_STATUS_LABELS
 from indicators.models import Indicator
 from tasks.models import Plan
 from units.access import scope_for
@@ -126,8 +125,6 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if preview.results:
             context.update(
                 result_form=ResultMappingForm(lines=preview.results),
-                result_counts=preview.result_counts,
-                result_statuses=RESULT_STATUS_LABELS,
                 indicator_names=Indicator.objects.order_by("name").values_list("name", flat=True),
             )
     return render(request, "imports/job.html", context)

@@ -2,12 +2,9 @@ from decimal import Decimal
 
 from django import template
 
+from indicators.parsing import plain_number
+
 register = template.Library()
-
-
-def _plain(value: Decimal) -> str:
-    text = format(value.normalize(), "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 @register.filter
@@ -18,12 +15,12 @@ def amount(value, unit: str = "") -> str:
     value = Decimal(value)
     if unit in {"%", "百分点"}:
         # A combined rate is kept to four places; a leader reads two (33.3333 → 33.33%).
-        return f"{_plain(value.quantize(Decimal('0.01')))}{unit}"
+        return f"{plain_number(value.quantize(Decimal('0.01')))}{unit}"
     if abs(value) < 10000:
-        return f"{_plain(value)}{unit}"
+        return f"{plain_number(value)}{unit}"
     if abs(value) >= 100_000_000 and value % 1_000_000 == 0:
-        return f"{_plain(value / 100_000_000)}亿{unit}"
-    return f"{_plain(value / 10000)}万{unit}"
+        return f"{plain_number(value / 100_000_000)}亿{unit}"
+    return f"{plain_number(value / 10000)}万{unit}"
 
 
 @register.simple_tag
@@ -47,14 +44,3 @@ STATUS_STYLES = {"create": "success", "update": "primary", "unchanged": "seconda
 @register.filter
 def status_style(status: str) -> str:
     return STATUS_STYLES.get(status, "light")
-
-
-@register.filter
-def get_item(mapping, key):
-    return mapping.get(key) if mapping else None
-
-
-@register.filter
-def form_field(form, name: str):
-    """form[name], for a field whose name the template only has in a variable."""
-    return form[name]
