@@ -1,5 +1,5 @@
 """Plan-text extraction, measured: precision and recall of the drafter on the hand-labelled
-plans of indicators/tests/data, against the naive baseline in the same run, and its speed.
+plans of portal/imports/drafting/tests/data, against the naive baseline in the same run, and its speed.
 
     .venv/bin/python bench/bench_drafting.py          # prints, and rewrites its section of docs/benchmarks.md
     .venv/bin/python bench/bench_drafting.py --dry-run
@@ -29,8 +29,9 @@ import django  # noqa: E402
 
 django.setup()
 
-from indicators.drafting import draft_from_text  # noqa: E402
-from indicators.drafting.evaluation import (  # noqa: E402
+from indicators.parsing import strip_quotes  # noqa: E402
+from portal.imports.drafting import draft_from_text  # noqa: E402
+from portal.imports.drafting.evaluation import (  # noqa: E402
     Score,
     kind_agreement,
     labelled_plans,
@@ -38,7 +39,6 @@ from indicators.drafting.evaluation import (  # noqa: E402
     score_results,
     score_targets,
 )
-from indicators.parsing import strip_quotes  # noqa: E402
 
 HEADING = "## Plan-text extraction"
 DOC = ROOT / "docs" / "benchmarks.md"
@@ -99,8 +99,8 @@ def measure() -> list[str]:
         "",
         f"`bench/bench_drafting.py`, run {date.today().isoformat()} on {platform.machine()} "
         f"({os.cpu_count()} cores), Python {platform.python_version()}. The drafter "
-        "(`indicators/drafting`) against hand labels (`indicators/tests/data/labels`, how they were "
-        "decided: `indicators/tests/data/README.md`) and, in the same run, against the baseline: "
+        "(`portal/imports/drafting`) against hand labels (`portal/imports/drafting/tests/data/labels`, how they were "
+        "decided: `portal/imports/drafting/tests/data/README.md`) and, in the same run, against the baseline: "
         "the target parser on every sentence of the body, every number taken as a target (or, for "
         "results, as a result). A target counts as found when a labelled one of the same sentence "
         "has the same value (base units), unit and comparator; a result, the same value and unit.",
@@ -125,7 +125,7 @@ def measure() -> list[str]:
         f"Targets: precision {ours.precision:.3f} vs {base.precision:.3f} for the baseline "
         f"({ours.precision / base.precision:.1f}×), recall {ours.recall:.3f} vs {base.recall:.3f}. "
         f"Kind (per-year, cumulative, stock, rate, ceiling, range) as labelled for {kinds[0]} of the "
-        f"{kinds[1]} targets found. The floor checked by `indicators/tests/test_drafting_accuracy.py`: 0.9.",
+        f"{kinds[1]} targets found. The floor checked by `portal/imports/drafting/tests/test_accuracy.py`: 0.9.",
         "",
         "Read these figures for what they are: the rules were written while reading these same documents "
         "(there is no unseen plan among them), so they show that the drafter does on the seeds what the "

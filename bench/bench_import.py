@@ -96,7 +96,7 @@ def fresh_database() -> None:
 
 def generate(folder: Path, total: int) -> dict:
     """200 units over the three cities, and one ledger per city: 20,000 measures in all."""
-    from indicators.ledger.samples import ledger_xlsx
+    from portal.imports.ledger.samples import ledger_xlsx
     from units.models import Region, Unit
 
     files = {}
@@ -139,7 +139,7 @@ def generate(folder: Path, total: int) -> dict:
 
 
 def _single_ledger(folder: Path, total: int) -> dict:
-    from indicators.ledger.samples import ledger_xlsx
+    from portal.imports.ledger.samples import ledger_xlsx
     from units.models import Unit
 
     names = list(Unit.objects.filter(region__code=SINGLE_CITY, name__startswith="基准测试单位").values_list("name", flat=True))
@@ -184,15 +184,15 @@ def run_ours(files: dict) -> dict:
     import django
 
     django.setup()
-    from indicators.ledger.importing import ledger_import
     from portal.celery import app as celery_app
+    from portal.imports.ledger.importing import ledger_import
     from units.models import Region
 
     # As in production, the rollup recompute an import asks for goes to a worker (none here):
     # it is queued, not run inside the import being timed.
     celery_app.conf.task_always_eager = False
     result = {"files": {}}
-    import indicators.ledger.xlsx  # noqa: F401 - loaded once in a worker, as the rest of the code is
+    import portal.imports.ledger.xlsx  # noqa: F401 - loaded once in a worker, as the rest of the code is
 
     for code, info in files.items():
         city = Region.objects.get(code=info["city"])
@@ -307,9 +307,9 @@ def report(total: int, ours: dict, baseline: dict) -> list[str]:
         "",
         "The baseline writes the measures only (task, seq, text, deadline), row by row as django-import-export does; "
         "the ledger import also writes units, targets and sections, so the ratio understates the difference. How the "
-        "import gets there: a streaming .xlsx reader (indicators/ledger/xlsx.py) instead of openpyxl's object per cell, "
+        "import gets there: a streaming .xlsx reader (portal/imports/ledger/xlsx.py) instead of openpyxl's object per cell, "
         "lookups cached per file, and on PostgreSQL new rows and their history rows written with COPY "
-        "(indicators/ledger/write.py, insert_rows); the cyclic garbage collector is paused during an import.",
+        "(portal/imports/ledger/write.py, insert_rows); the cyclic garbage collector is paused during an import.",
     ]
     return lines
 

@@ -1,7 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .admin_mixins import RecomputesProgress
+from tasks.admin_mixins import RecomputesProgress
+
 from .models import (
     ActualValue,
     Evidence,

@@ -3,8 +3,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from portal.tables import PortalTable
 from tasks.models import Responsibility
+from tasks.tables import PortalTable
 
 from .models import Period, ProgressReport, period_label
 

@@ -2,14 +2,7 @@ import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
 from tasks.models import Measure, Plan
-
-
-class PortalTable(tables.Table):
-    """The one base table: the look every table of the portal shares."""
-
-    class Meta:
-        attrs = {"class": "table table-sm table-hover align-middle"}
-        template_name = "django_tables2/bootstrap5.html"
+from tasks.tables import PortalTable
 
 
 class PlanTable(PortalTable):

@@ -2,7 +2,7 @@ from django.contrib import admin
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from indicators.admin_mixins import RecomputesProgress
+from tasks.admin_mixins import RecomputesProgress
 
 from .models import Measure, Plan, Programme, Responsibility, Section, Task
 from .resources import ProgrammeResource

@@ -14,7 +14,7 @@ from indicators.services import (
     report_save_draft,
     report_submit,
 )
-from indicators.signals import progress_changed
+from tasks.signals import progress_changed
 
 from .reporting_fixtures import *  # noqa: F401,F403 - the fixtures
 from .reporting_fixtures import report_input

@@ -10,8 +10,8 @@ class DashboardsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import pre_delete
 
-        from indicators.signals import progress_changed
         from tasks.models import Measure
+        from tasks.signals import progress_changed
 
         from .services import on_measure_deleted, on_progress_changed
 

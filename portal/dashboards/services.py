@@ -126,7 +126,7 @@ def rollups_enqueue() -> bool:
 
 
 def on_progress_changed(sender, measure_ids=frozenset(), **kwargs) -> None:
-    """Receiver of indicators.signals.progress_changed (sent after commit)."""
+    """Receiver of tasks.signals.progress_changed (sent after commit)."""
     try:
         rollups_mark_dirty(measure_ids=measure_ids)
     except DatabaseError:

@@ -2,7 +2,7 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from portal.tables import PortalTable
+from tasks.tables import PortalTable
 
 from .models import MeasureSummary
 from .templatetags.dashboards_tags import pct, status_badge

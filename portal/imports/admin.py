@@ -1,10 +1,10 @@
 from django.contrib import admin
 from import_export.admin import ImportExportMixin
 
-from indicators.ledger.resources import MeasureResource
 from tasks.admin import MeasureAdmin
 from tasks.models import Measure
 
+from .ledger.resources import MeasureResource
 from .models import HeaderMapping, ImportJob
 
 

@@ -5,9 +5,10 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from indicators.drafting import PlanFileError, guess_years, read_plan_bytes
-from indicators.drafting.documents import MAX_DOCX_BYTES, normalise_text
 from units.models import Region
+
+from .drafting import PlanFileError, guess_years, read_plan_bytes
+from .drafting.documents import MAX_DOCX_BYTES, normalise_text
 
 YEARS_RE = re.compile(r"\s*(\d{4})\s*(?:[-—–~至]\s*(\d{4}))?\s*")
 MAX_PASTED_CHARACTERS = 500_000

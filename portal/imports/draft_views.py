@@ -1,5 +1,5 @@
 """From a plan's text to the import preview (or to an Excel draft): the admins' page for
-indicators.drafting. The draft goes through the same import job as an uploaded ledger."""
+portal.imports.drafting. The draft goes through the same import job as an uploaded ledger."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -8,12 +8,12 @@ from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
-from indicators.drafting import draft_from_text, draft_to_xlsx
 from indicators.models import Indicator
 from tasks.models import Plan
 
 from . import services
 from .draft_forms import PlanTextForm
+from .drafting import draft_from_text, draft_to_xlsx
 from .views import admin_cities
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

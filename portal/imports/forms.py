@@ -3,12 +3,13 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from indicators.ledger.importing import UnitChoice
-from indicators.ledger.read import FIELD_LABELS, LedgerLimits
-from indicators.ledger.results import LEAVE_OUT
 from indicators.models import Indicator
 from tasks.models import Plan, Programme
 from units.models import Region, Unit
+
+from .ledger.importing import UnitChoice
+from .ledger.read import FIELD_LABELS, LedgerLimits
+from .ledger.results import LEAVE_OUT
 
 YEARS_RE = re.compile(r"\s*(\d{4})\s*(?:[-—–~至]\s*(\d{4}))?\s*")
 

@@ -2,9 +2,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from indicators.ledger.read import FIELD_LABELS
 from tasks.models import Plan
 from units.models import Region
+
+from .ledger.read import FIELD_LABELS
 
 
 class ImportJob(models.Model):

@@ -9,17 +9,11 @@ import time
 from django.db import connection, transaction
 from django.utils import timezone
 
-from indicators.ledger.importing import (
-    LedgerFileError,
-    LedgerImportError,
-    SheetChoiceRequired,
-    UnitChoice,
-    ledger_import,
-)
-from indicators.ledger.read import LedgerLimits, normalise_header
 from tasks.models import Plan
 from units.models import Region
 
+from .ledger.importing import LedgerFileError, LedgerImportError, SheetChoiceRequired, UnitChoice, ledger_import
+from .ledger.read import LedgerLimits, normalise_header
 from .models import HeaderMapping, ImportJob
 
 

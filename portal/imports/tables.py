@@ -3,12 +3,11 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from indicators.ledger.preview import STATUS_LABELS
-from portal.tables import PortalTable
 from portal.templatetags.portal_tags import STATUS_STYLES
+from tasks.tables import PortalTable
 
+from .ledger.preview import STATUS_LABELS
 from .models import ImportJob
-
 
 
 class ImportJobTable(PortalTable):

@@ -12,9 +12,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
-from indicators.ledger.export import ledger_export
-from indicators.ledger.importing import LedgerImportError
-from indicators.ledger.preview import STATUS_LABELS, LedgerPreview
 from indicators.models import Indicator
 from tasks.models import Plan
 from units.access import scope_for
@@ -30,6 +27,9 @@ from .forms import (
     UnitMappingForm,
     UploadForm,
 )
+from .ledger.export import ledger_export
+from .ledger.importing import LedgerImportError
+from .ledger.preview import STATUS_LABELS, LedgerPreview
 from .models import ImportJob
 from .tables import ImportJobTable, PreviewRowTable
 

@@ -9,11 +9,11 @@ from django.db import transaction
 from django.urls import reverse
 
 from indicators.models import ProgressReport
-from indicators.signals import notify_progress_changed
 from portal.dashboards import services
 from portal.dashboards.models import (
     CitySummary, MeasureSummary, PlanSummary, ProgrammeCitySummary, RollupRun, TargetSeries, TaskSummary, UnitSummary,
 )
+from tasks.signals import notify_progress_changed
 
 from .conftest import measure_of, point, series, target_of, unit_named
 

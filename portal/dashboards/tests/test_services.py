@@ -9,7 +9,6 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.urls import reverse
 
-from indicators.signals import notify_progress_changed
 from portal.celery import app
 from portal.dashboards import services
 from portal.dashboards.models import (
@@ -17,6 +16,7 @@ from portal.dashboards.models import (
     TargetSeries, TaskSummary, UnitSummary,
 )
 from tasks.models import Responsibility, Task
+from tasks.signals import notify_progress_changed
 from units.models import Unit
 from portal.dashboards.tasks import rollups_recompute_dirty_task
 

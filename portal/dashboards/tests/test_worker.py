@@ -19,11 +19,11 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 
-from indicators.signals import notify_progress_changed
 from portal.celery import app
 from portal.dashboards import services
 from portal.dashboards.models import DirtyScope, RollupRun
 from portal.dashboards.tasks import rollups_recompute_dirty_task
+from tasks.signals import notify_progress_changed
 
 from .conftest import Reporting, measure_of, point, target_of, unit_named
 

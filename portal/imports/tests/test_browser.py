@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.db import connections
 from playwright.sync_api import expect
 
-from indicators.ledger.samples import ledger_xlsx
+from portal.imports.ledger.samples import ledger_xlsx
 from units.models import Unit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

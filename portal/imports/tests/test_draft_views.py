@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from portal.imports.models import ImportJob
 from units.models import Region
 
-PLANS = Path(__file__).resolve().parents[3] / "indicators" / "tests" / "data" / "plans"
+PLANS = Path(__file__).resolve().parents[1] / "drafting" / "tests" / "data" / "plans"
 URL = "/imports/draft/"
 PLAN_TEXT = (
     "广州市人力资源和社会保障局2025年工作要点\n"

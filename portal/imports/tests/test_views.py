@@ -7,8 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from indicators.ledger.samples import ledger_xlsx
 from portal.imports import tasks
+from portal.imports.ledger.samples import ledger_xlsx
 from portal.imports.models import HeaderMapping, ImportJob
 from tasks.models import Measure, Plan
 from units.models import Unit, UnitAlias

@@ -8,9 +8,9 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from indicators.ledger.read import LedgerFileError
-from indicators.ledger.importing import ledger_import_file
 from indicators.services import indicators_load_csv, periods_create_for_plan, results_load_csv
+from portal.imports.ledger.importing import ledger_import_file
+from portal.imports.ledger.read import LedgerFileError
 from tasks.models import Plan
 from tasks.services import programmes_load_csv
 from units.models import Membership, Region, Unit

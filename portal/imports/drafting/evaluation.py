@@ -1,0 +1,224 @@
+"""Precision and recall of the extraction against hand-labelled plans.
+
+Used by bench/bench_drafting.py (which records the figures) and by the tests (which hold a
+floor). A target counts as found when a labelled one of the same sentence has the same value,
+unit and comparator; a result, when one of the same sentence has the same value and unit.
+Each label is matched at most once (5所…、5所… are two targets).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from indicators.parsing import PlanContext, find_quantities, parse_targets
+
+from .documents import normalise_text
+from .draft import Draft, draft_from_text
+from .segment import outline, sentences
+
+DATA_DIR = Path(__file__).resolve().parent / "tests" / "data"
+
+
+@dataclass(frozen=True)
+class Label:
+    sentence: str
+    figure: str
+    value: Decimal
+    value_max: Decimal | None
+    unit: str
+    comparator: str
+    kind: str
+    role: str  # target | result
+
+
+@dataclass(frozen=True)
+class LabelledPlan:
+    file: str
+    city: str
+    year_start: int
+    year_end: int
+    targets_labelled: bool  # every target of the plan's text has a label
+    results_labelled: bool  # every result it reports has a label
+
+    def text(self, data_dir: Path = DATA_DIR) -> str:
+        return normalise_text((data_dir / "plans" / f"{self.file}.txt").read_text(encoding="utf-8"))
+
+    def labels(self, data_dir: Path = DATA_DIR) -> list[Label]:
+        return load_labels(data_dir / "labels" / f"{self.file}.csv")
+
+    def draft(self, data_dir: Path = DATA_DIR) -> Draft:
+        return draft_from_text(self.text(data_dir), city=self.city, year_start=self.year_start, year_end=self.year_end)
+
+
+@dataclass
+class Score:
+    labelled: int = 0
+    found: int = 0
+    matched: int = 0
+    missed: list[str] = field(default_factory=list)  # labels not found: sentence | figure
+    extra: list[str] = field(default_factory=list)  # found, not labelled
+
+    @property
+    def precision(self) -> float:
+        return self.matched / self.found if self.found else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.matched / self.labelled if self.labelled else 1.0
+
+    def __add__(self, other: Score) -> Score:
+        return Score(
+            self.labelled + other.labelled,
+            self.found + other.found,
+            self.matched + other.matched,
+            self.missed + other.missed,
+            self.extra + other.extra,
+        )
+
+
+def labelled_plans(data_dir: Path = DATA_DIR) -> list[LabelledPlan]:
+    with (data_dir / "plans.csv").open(encoding="utf-8") as handle:
+        return [
+            LabelledPlan(
+                row["file"],
+                row["city"],
+                int(row["year_start"]),
+                int(row["year_end"]),
+                targets_labelled=row["targets"] == "yes",
+                results_labelled=row["results"] == "yes",
+            )
+            for row in csv.DictReader(handle)
+        ]
+
+
+def load_labels(path: Path) -> list[Label]:
+    with path.open(encoding="utf-8") as handle:
+        return [
+            Label(
+                sentence=row["sentence"],
+                figure=row["figure"],
+                value=Decimal(row["value"]),
+                value_max=Decimal(row["value_max"]) if row["value_max"] else None,
+                unit=row["unit"],
+                comparator=row["comparator"],
+                kind=row["kind"],
+                role=row["role"],
+            )
+            for row in csv.DictReader(handle)
+        ]
+
+
+def normalise_sentence(text: str) -> str:
+    return re.sub(r"\s", "", text)
+
+
+def score(found: list[tuple[str, tuple]], labels: list[tuple[str, tuple, str]]) -> Score:
+    """found: (sentence, key) pairs; labels: (sentence, key, figure) triples."""
+    wanted = Counter((normalise_sentence(sentence), key) for sentence, key, _figure in labels)
+    result = Score(labelled=len(labels), found=len(found))
+    for sentence, key in found:
+        item = (normalise_sentence(sentence), key)
+        if wanted[item] > 0:
+            wanted[item] -= 1
+            result.matched += 1
+        else:
+            result.extra.append(f"{sentence} | {_describe(key)}")
+    for sentence, key, figure in labels:
+        item = (normalise_sentence(sentence), key)
+        if wanted[item] > 0:
+            wanted[item] -= 1
+            result.missed.append(f"{sentence} | {figure}")
+    return result
+
+
+def _describe(key: tuple) -> str:
+    """(Decimal('2'), None, '个', 'gte') → 2 个 gte"""
+    return " ".join(str(part) for part in key if part is not None)
+
+
+def target_key(value: Decimal, value_max: Decimal | None, unit: str, comparator: str) -> tuple:
+    return (value, value_max, unit, comparator)
+
+
+def score_targets(draft: Draft, labels: list[Label]) -> Score:
+    found = [(t.sentence, target_key(*t.key)) for t in draft.targets]
+    wanted = [
+        (label.sentence, target_key(label.value, label.value_max, label.unit, label.comparator), label.figure)
+        for label in labels
+        if label.role == "target"
+    ]
+    return score(found, wanted)
+
+
+def score_results(draft: Draft, labels: list[Label]) -> Score:
+    found = [(r.sentence, (r.value, r.unit)) for r in draft.results]
+    wanted = [(label.sentence, (label.value, label.unit), label.figure) for label in labels if label.role == "result"]
+    return score(found, wanted)
+
+
+def kind_agreement(draft: Draft, labels: list[Label]) -> tuple[int, int]:
+    """Of the targets found and labelled, how many have the labelled kind: (agree, compared)."""
+    kinds = {}
+    for label in labels:
+        if label.role == "target":
+            kinds.setdefault((normalise_sentence(label.sentence), label.value, label.unit), label.kind)
+    agree = compared = 0
+    for target in draft.targets:
+        kind = kinds.get((normalise_sentence(target.sentence), target.parsed.value, target.parsed.unit))
+        if kind:
+            compared += 1
+            agree += kind == target.parsed.kind
+    return agree, compared
+
+
+def baseline_targets(plan: LabelledPlan, data_dir: Path = DATA_DIR) -> list[tuple[str, tuple]]:
+    """The naive extraction the drafter is measured against: the target parser on every sentence
+    of the body (what the ledger import does with a measure that has no 目标指标 column)."""
+    context = PlanContext(plan.year_start, plan.year_end)
+    found = []
+    for sentence in _body_sentences(plan.text(data_dir)):
+        for target in parse_targets(sentence, context).targets:
+            found.append((sentence, target_key(target.value, target.value_max, target.unit, target.comparator)))
+    return found
+
+
+def baseline_results(plan: LabelledPlan, data_dir: Path = DATA_DIR) -> list[tuple[str, tuple]]:
+    """Every quantity of every sentence of the body counted as a result."""
+    return [
+        (sentence, (quantity.value, quantity.unit))
+        for sentence in _body_sentences(plan.text(data_dir))
+        for quantity in find_quantities(sentence)
+    ]
+
+
+def _body_sentences(text: str) -> list[str]:
+    document = outline(text)
+    found = []
+    for node in document.walk():
+        if node.level == 0 and node.children:
+            continue  # the preamble before the first heading
+        if node.heading:
+            found.extend(sentences(node.heading + "。"))
+        found.extend(sentences(node.text))
+        for item in node.items:
+            found.extend(sentences(item.text))
+    return found
+
+
+def score_baseline(plan: LabelledPlan, role: str, data_dir: Path = DATA_DIR) -> Score:
+    labels = [label for label in plan.labels(data_dir) if label.role == role]
+    if role == "target":
+        found = baseline_targets(plan, data_dir)
+        wanted = [
+            (label.sentence, target_key(label.value, label.value_max, label.unit, label.comparator), label.figure)
+            for label in labels
+        ]
+    else:
+        found = baseline_results(plan, data_dir)
+        wanted = [(label.sentence, (label.value, label.unit), label.figure) for label in labels]
+    return score(found, wanted)

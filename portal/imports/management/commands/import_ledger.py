@@ -1,0 +1,129 @@
+"""Import a ledger (工作台账) file into a plan, for scripted loads:
+
+    manage.py import_ledger PATH --city 江门 --plan "江门市…2025年工作要点" --years 2025 [--dry-run]
+
+Prints the preview summary; exits non-zero with the list of errors when the file is bad.
+"""
+
+import re
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from portal.imports.ledger.importing import LedgerFileError, LedgerImportError, ledger_import
+from portal.imports.ledger.preview import STATUS_LABELS
+from portal.imports.ledger.read import FIELD_LABELS, HEADER_SYNONYMS, IGNORE, normalise_header
+from portal.imports.ledger.results import RESULT_STATUS_LABELS
+from tasks.models import Programme
+from units.models import Region
+
+
+def parse_years(text: str) -> tuple[int, int]:
+    match = re.fullmatch(r"\s*(\d{4})\s*(?:[-—–~至]\s*(\d{4}))?\s*", text or "")
+    if not match:
+        raise CommandError(f"--years 应写作 2025 或 2023-2027，而不是“{text}”")
+    start = int(match.group(1))
+    return start, int(match.group(2) or start)
+
+
+def parse_header_option(text: str) -> tuple[str, str]:
+    """列名=字段: 字段 is a field name (measure, lead …) or its label (工作措施); empty to ignore."""
+    header, sep, target = text.partition("=")
+    if not sep or not header.strip():
+        raise CommandError(f"--header 应写作“列名=字段”，而不是“{text}”")
+    target = target.strip()
+    by_label = {label: name for name, label in FIELD_LABELS.items()}
+    if target and target not in HEADER_SYNONYMS:
+        if target not in by_label:
+            raise CommandError(f"--header “{text}”：字段应为 {'、'.join(FIELD_LABELS.values())} 之一")
+        target = by_label[target]
+    return normalise_header(header), target or IGNORE
+
+
+class Command(BaseCommand):
+    help = "从 Excel（.xlsx/.xls）或 CSV 工作台账导入一个工作方案；先打印预览，文件有错误时列出错误并以非零状态退出"
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", help="台账文件")
+        parser.add_argument("--city", required=True, help="城市：名称或代码，如 江门 或 jiangmen")
+        parser.add_argument("--plan", required=True, help="工作方案标题；已有同名方案时导入到该方案")
+        parser.add_argument("--years", help="新建方案的年度：2025 或 2023-2027（已有方案沿用其年度）")
+        parser.add_argument("--sheet", default="", help="工作表名称（文件中有多个台账工作表时必填）")
+        parser.add_argument("--programme", default="", help="台账没有“专项”列时，任务归入的专项")
+        parser.add_argument("--header", action="append", default=[], metavar="列名=字段",
+                            help="把不认识的列名对应到字段，如 --header 举措=工作措施；字段留空则忽略该列")
+        parser.add_argument("--skip-bad-rows", action="store_true", help="跳过有错误的行，只导入正确的行")
+        parser.add_argument("--dry-run", action="store_true", help="只预览，不写入")
+
+    def handle(self, *args, path, city, plan, years, sheet, programme, header, skip_bad_rows, dry_run, **options):
+        file = Path(path)
+        if not file.is_file():
+            raise CommandError(f"找不到文件 {path}")
+        try:
+            region = Region.objects.get_city(city)
+        except Region.DoesNotExist:
+            raise CommandError(f"城市“{city}”不存在") from None
+        default_programme = None
+        if programme:
+            default_programme = Programme.objects.filter(name=programme).first()
+            if default_programme is None:
+                raise CommandError(f"专项“{programme}”不存在")
+        options = {
+            "data": file.read_bytes(),
+            "filename": file.name,
+            "city": region,
+            "title": plan,
+            "years": parse_years(years) if years else None,
+            "sheet_name": sheet,
+            "header_mapping": dict(parse_header_option(text) for text in header),
+            "default_programme": default_programme,
+        }
+        try:
+            preview = ledger_import(**options, dry_run=True).preview
+            self.print_preview(preview)
+            if not preview.ok and not skip_bad_rows:
+                lines = [f"文件有 {len(preview.problems)} 处错误，未写入任何数据："] + [f"  {p}" for p in preview.problems]
+                if preview.unknown_headers:
+                    lines.append("不认识的列名（可用 --header 列名=字段 对应）："
+                                 + "、".join(f"{letter}列“{text}”" for letter, text in preview.unknown_headers))
+                raise CommandError("\n".join(lines))
+            if dry_run:
+                self.stdout.write("（预览，未写入）")
+                return
+            result = ledger_import(**options, skip_bad_rows=skip_bad_rows)
+        except (LedgerFileError, LedgerImportError) as exc:
+            raise CommandError(str(exc)) from exc
+        summary = result.summary
+        self.stdout.write(self.style.SUCCESS(
+            f"已导入“{result.plan.title}”：新增措施 {summary.created['measures']} 项、更新 {summary.updated['measures']} 项、"
+            f"未变 {summary.unchanged['measures']} 项；目标新增 {summary.created['targets']}、更新 {summary.updated['targets']}"
+        ))
+        if summary.results:
+            self.stdout.write(
+                f"已完成结果：新增 {summary.results['created']} 条、更新 {summary.results['updated']} 条、"
+                f"未变 {summary.results['unchanged']} 条"
+            )
+        if summary.skipped_rows:
+            self.stdout.write(f"跳过有错误的行 {summary.skipped_rows} 行")
+
+    def print_preview(self, preview) -> None:
+        write = self.stdout.write
+        for notice in preview.notices:
+            write(f"注意：{notice}")
+        counts = preview.counts
+        write(f"工作表“{preview.sheet}”：{preview.measure_count} 项措施、{preview.target_count} 个目标")
+        write("预览：" + "，".join(f"{label} {counts[status]} 行" for status, label in STATUS_LABELS.items()))
+        if preview.missing_measures:
+            write(f"文件中没有、但方案中仍有的措施 {len(preview.missing_measures)} 项（不会删除）：")
+            for line in preview.missing_measures:
+                write(f"  {line}")
+        if preview.unknown_units:
+            write("不认识的单位：" + "、".join(preview.unknown_units))
+        if preview.results:
+            counts = preview.result_counts
+            write("已完成结果：" + "，".join(f"{label} {counts[status]} 条" for status, label in RESULT_STATUS_LABELS.items()))
+            for line in preview.results:
+                if line.status == "skip" and line.note:
+                    write(f"  第{line.row}行不导入：{line.note}")
+        for warning in preview.warnings:
+            write(f"提示：{warning}")
