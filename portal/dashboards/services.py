@@ -14,13 +14,11 @@ database, and adjusts units by the measures' old and new figures; the check veri
 
 from __future__ import annotations
 
-import gc
 import logging
 import math
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -30,6 +28,7 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from portal.memory import garbage_collection_paused
 from tasks.models import Measure, Responsibility, Task
 
 from . import rollups, writing
@@ -230,26 +229,13 @@ def rollups_recompute_measures(*, measure_ids: Iterable[int], today: date | None
         )
 
 
-@contextmanager
-def _no_garbage_collection():
-    """A rebuild makes millions of small objects and no cycles: the collector would only
-    walk them over and over (a sixth of the time)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def _rebuild_everything(today: date | None, *, prefetch: bool = False) -> Recomputed:
     """Every plan computed afresh and every table replaced, in the caller's transaction."""
     writing.lock_everything(shared=False)
     thresholds = thresholds_current()
     plans = plan_infos(None, today)
     fresh = Fresh(plans)
-    with _no_garbage_collection(), writing.TableReplacement(writing.REBUILT) as tables:
+    with garbage_collection_paused(), writing.TableReplacement(writing.REBUILT) as tables:
         for _plan, rows in computed_plans(plans, thresholds, prefetch=prefetch):
             tables.insert(TargetSeries, SERIES_FIELDS, rows.targets)
             tables.insert(MeasureSummary, MEASURE_FIELDS, rows.measures)

@@ -35,10 +35,7 @@ def imported_apps(path: Path) -> set[str]:
 @pytest.mark.parametrize("app", LAYERS[:-1])
 def test_an_app_imports_nothing_from_the_apps_after_it(app):
     later = set(LAYERS[LAYERS.index(app) + 1:])
-    upward = {
-        str(path.relative_to(ROOT)): sorted(imported_apps(path) & later)
-        for path in modules(app) if imported_apps(path) & later
-    }
+    upward = {str(path.relative_to(ROOT)): sorted(found) for path in modules(app) if (found := imported_apps(path) & later)}
     assert upward == {}
 
 

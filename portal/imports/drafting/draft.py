@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 from indicators.parsing import PlanContext
 
+from ..ledger.validate import split_units
 from .documents import normalise_text
 from .extract import (
     FoundResult,
@@ -38,7 +39,6 @@ DEFAULT_LEAD_UNIT = "市人力资源和社会保障局"
 GOALS_TITLE = "总体目标"
 RESPONSIBILITY_RE = re.compile(r"[(（]\s*(责任单位|牵头单位|责任部门|牵头部门|主责单位)\s*[:：]")
 SUPPORT_LABEL_RE = re.compile(r"[;；，,]?\s*(?:配合单位|协办单位|配合部门)\s*[:：]")
-UNIT_SEPARATORS_RE = re.compile(r"[、，,；;/／]")
 RESULT_HEADING_WORDS = ("工作情况", "工作总结", "完成情况", "主要成效", "工作回顾", "主要成绩", "工作成效", "进展情况")
 PLAN_HEADING_WORDS = ("计划", "思路", "要点", "安排", "打算", "任务", "措施", "目标", "举措")
 GOAL_HEADING_WORDS = ("目标",)
@@ -218,21 +218,9 @@ def _matching_close(text: str, open_index: int) -> int:
 
 
 def _unit_names(inner: str) -> list[str]:
-    """A、B，C — or 牵头单位：A；配合单位：B、C — as [lead, support…], brackets kept (各镇(街))."""
-    inner = SUPPORT_LABEL_RE.sub("、", inner)
-    names, current, depth = [], "", 0
-    for char in inner:
-        if char in "(（":
-            depth += 1
-        elif char in ")）":
-            depth = max(0, depth - 1)
-        if depth == 0 and UNIT_SEPARATORS_RE.match(char):
-            names.append(current)
-            current = ""
-        else:
-            current += char
-    names.append(current)
-    return [name.strip() for name in names if name.strip()]
+    """A、B，C — or 牵头单位：A；配合单位：B、C — as [lead, support…], brackets kept (各镇(街)),
+    split as the ledger import splits a 责任单位 cell."""
+    return split_units(SUPPORT_LABEL_RE.sub("、", inner))
 
 
 class _Builder:

@@ -7,15 +7,14 @@ admin's unit choices, validates again and writes, all in one transaction.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
 from django.utils.text import slugify
 
+from portal.memory import garbage_collection_paused
 from tasks.models import Plan, Programme
 from units.models import Region, Unit, UnitAlias
 
@@ -90,20 +89,6 @@ def plan_years(*, city: Region, title: str, years: tuple[int, int] | None) -> tu
     return None, years[0], years[1]
 
 
-@contextmanager
-def _collector_paused():
-    """A large ledger makes hundreds of thousands of small objects, few of them in cycles:
-    the cyclic garbage collector, run again and again over all of them, would cost more
-    than the import. It is paused for the import and runs as usual afterwards."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def ledger_import(**options) -> LedgerImport:
     """Preview (dry_run) or import one ledger file into the plan of that title in the city.
 
@@ -112,7 +97,7 @@ def ledger_import(**options) -> LedgerImport:
     years or a unit choice is not allowed. A file with problems writes nothing unless
     skip_bad_rows, in which case only its good rows are written.
     """
-    with _collector_paused():
+    with garbage_collection_paused():
         return _ledger_import(**options)
 
 

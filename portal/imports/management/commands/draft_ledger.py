@@ -3,7 +3,6 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db.models import Q
 
 from indicators.models import Indicator
 from portal.imports.drafting import (
@@ -71,13 +70,8 @@ class Command(BaseCommand):
 
 
 def _city(value: str) -> Region:
-    name = value.removesuffix("市")
-    region = (
-        Region.objects.filter(kind=Region.Kind.CITY)
-        .filter(Q(code=value) | Q(name=value) | Q(name=f"{name}市") | Q(name=name))
-        .first()
-    )
-    if region is None:
-        known = "、".join(Region.objects.filter(kind=Region.Kind.CITY).values_list("name", flat=True))
-        raise CommandError(f"城市“{value}”不存在（已有：{known}）")
-    return region
+    try:
+        return Region.objects.get_city(value)
+    except Region.DoesNotExist:
+        known = "、".join(Region.objects.cities().values_list("name", flat=True))
+        raise CommandError(f"城市“{value}”不存在（已有：{known}）") from None
