@@ -2,7 +2,12 @@
 
 Pure functions, no database: a phrase such as 2023—2027年城镇新增就业累计22.5万人以上 becomes
 a ParsedTarget in base units (225000 人, at least, cumulative over the plan). What cannot be
-taken as a target is returned as a problem, never guessed.
+taken as a target is returned as a problem with its reason (ParseProblem.code), never guessed.
+
+How a direction is read: by the whole cue, the negated forms first (不低于 is at least, never
+the 低于 inside it), the cue right after the figure (以上, 以内) before the one in front of it,
+and a 分别 list shares the cue of the list. A figure compared with an earlier one (比上年提高5个
+百分点, 增长10%) is relative and refused; a figure hedged (约, 近, 左右, 余, 多) is refused.
 """
 
 from __future__ import annotations
@@ -12,79 +17,90 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-# Measure words, longest first so that 人次 wins over 人 and 万元 over 元. Each maps to its
-# base unit and the factor to reach it.
-UNITS: dict[str, tuple[str, int]] = {
-    "亿元": ("元", 100_000_000),
-    "万元": ("元", 10_000),
-    "人次": ("人次", 1),
-    "场次": ("场次", 1),
-    "家次": ("家次", 1),
-    "个次": ("个次", 1),
-    "篇次": ("篇次", 1),
-    "百分点": ("百分点", 1),
-    "个百分点": ("百分点", 1),
-    "元": ("元", 1),
-    "人": ("人", 1),
-    "名": ("人", 1),
-    "位": ("人", 1),
-    "个": ("个", 1),
-    "家": ("家", 1),
-    "场": ("场", 1),
-    "所": ("所", 1),
-    "张": ("张", 1),
-    "户": ("户", 1),
-    "项": ("项", 1),
-    "宗": ("宗", 1),
-    "件": ("件", 1),
-    "条": ("条", 1),
-    "份": ("份", 1),
-    "本": ("本", 1),
-    "次": ("次", 1),
-    "期": ("期", 1),
-    "批": ("批", 1),
-    "枚": ("枚", 1),
-    "套": ("套", 1),
-    "间": ("间", 1),
-    "%": ("%", 1),
-    "％": ("%", 1),
-}
-MULTIPLIERS = {"万": 10_000, "亿": 100_000_000, "千": 1_000}
-CHINESE_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+from django.utils.translation import gettext as _
 
-_unit_alt = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
-_num = r"\d+(?:\.\d+)?"
-# A Chinese numeral up to 99 (五, 十二, 三十, 九十九): 唯一一个 holds no number of two digits.
-_cn = r"(?:[一二两三四五六七八九]?十[一二三四五六七八九]?|[一二两三四五六七八九])"
-NUMBER_RE = re.compile(
-    rf"(?P<approx>[约近超逾]|大约|接近|超过)?"
-    rf"(?P<lo>{_num}|{_cn})"
-    rf"(?:\s*(?P<lomult>[万亿千])?\s*[-—–~～至到]\s*(?P<hi>{_num}|{_cn}))?"
-    rf"\s*(?P<fuzzy>多|余)?"
-    rf"\s*(?P<mult>[万亿千])?(?P<fuzzy2>多|余)?"
-    rf"\s*(?P<unit>{_unit_alt})"
+from .quantities import (
+    _CLAUSE_PUNCT,
+    DAY_LIMIT_AFTER,
+    LEVEL_UNITS,
+    RATE_UNITS,
+    UNITS,
+    Quantity,
+    _clean_decimal,
+    find_quantities,
+    plain_number,
+    quoted_spans,
 )
-# Measure words that a Chinese numeral may count (一所技师学院); 九条, 一人一策 are names.
-COUNTING_WORDS = {"所", "个", "家", "场", "名", "位", "批", "期", "户", "张"}
-# A number glued to these is a name, not a quantity: 第46届, 2.0版, 十大舰队.
-NOT_A_QUANTITY_BEFORE = ("第",)
-# A Chinese numeral right after one of these is the tail of a longer word or number
-# (唯一一个, 三百五十个), not a quantity of its own.
-CHINESE_NUMERAL_CHARS = "零一二两三四五六七八九十百千"
-# Quotation marks and title marks: what they hold is a name (“四个一”, “1+N”, “双百”, “十四五”,
-# 《…2024年…》), never a quantity. Straight quotes pair in order, the others by nesting.
-QUOTE_PAIRS = {"“": "”", "‘": "’", "「": "」", "『": "』", "《": "》", "〈": "〉"}
-STRAIGHT_QUOTES = '"＂'
-_QUOTE_CLOSERS = set(QUOTE_PAIRS.values())
-_ANY_QUOTE = re.compile("[" + re.escape("".join(QUOTE_PAIRS) + "".join(QUOTE_PAIRS.values()) + STRAIGHT_QUOTES) + "]")
+from .textnorm import CHINESE_NUMERAL_CHARS, plain_width
 
-AT_MOST_CUES = ("以内", "以下", "控制在", "不超过", "不高于", "低于", "之内")
-AT_LEAST_CUES = ("以上", "不少于", "不低于", "达到", "达", "力争", "至少", "超过", "确保", "保持")
-ANNUAL_CUES = ("每年", "全年", "年度", "年均", "年内")
-CUMULATIVE_CUES = ("累计",)
-STOCK_CUES = ("总量", "规模", "保持", "存量", "总数", "在校生")
-BY_YEAR_RE = re.compile(r"(?:到|至|截至)(\d{4})年|(\d{4})年(?:底|末)?(?:前|以前)")
+__all__ = [
+    "UNITS",
+    "Kind",
+    "ParseProblem",
+    "ParseResult",
+    "ParsedTarget",
+    "PlanContext",
+    "Quantity",
+    "find_quantities",
+    "parse_result_value",
+    "parse_targets",
+    "plain_number",
+    "quoted_spans",
+    "strip_quotes",
+]
+
+# Cues of direction, each a whole word. Negated forms are words of their own, so a search that
+# tries the longest first at each place never reads 不低于 as 低于.
+AT_LEAST_CUES = (
+    "不低于", "不少于", "不小于", "不得低于", "不得少于", "不应低于", "不应少于", "不能低于", "不能少于",
+    "至少", "最少", "以上", "达到", "力争", "超过", "高于", "多于", "大于", "突破", "不短于", "不得短于", "长于",
+)
+AT_MOST_CUES = (
+    "不高于", "不超过", "不多于", "不大于", "不得超过", "不得高于", "不得多于", "不应超过", "不应高于",
+    "不能超过", "以内", "以下", "之内", "低于", "少于", "小于", "控制在", "最多", "最高", "短于", "不长于",
+    "不得长于", "可延长", "可以延长",
+    "降至", "降到", "降低至", "降低到", "下降至", "下降到", "压缩至", "压缩到", "压减至", "压减到",
+    "缩短至", "缩短到", "缩减至", "减少至", "减少到", "压降至", "减至",
+)
+_DIRECTION = {cue: "gte" for cue in AT_LEAST_CUES} | {cue: "lte" for cue in AT_MOST_CUES}
+# Cues after the figure; 内 only there (3个工作日内办结), never 年内 in front of one.
+_AFTER_DIRECTION = {"以上": "gte", "以内": "lte", "以下": "lte", "之内": "lte", "内": "lte"}
+_CUE_RE = re.compile("|".join(re.escape(cue) for cue in sorted(_DIRECTION, key=len, reverse=True)))
+_AFTER_RE = re.compile(r"\s*(以上|以内|以下|之内|内|左右|上下)")
+# 失业率5.5%, 办结时限5个工作日: a bare figure of these is a ceiling.
+LOWER_IS_BETTER = re.compile(
+    r"(?:失业率|失业人数|欠薪|拖欠|事故率|发生率|死亡率|投诉率|差错率|流失率|时限|时长|用时|周期|时间|跑动次数)"
+    r"(?:[为是]|保持在?|稳定在)?\s*$"
+)
+# 不低于当地最低工资标准, 不超过贷款额度上限: a comparison with something that is no figure.
+COMPARISON_CUE = re.compile(
+    r"不低于|不少于|不小于|不高于|不超过|不多于|不大于|不得低于|不得少于|不得超过|不得高于|高于|低于|快于|好于|优于|多于|少于"
+)
+# 高技能人才占比高于全省平均水平, 见习岗位总量不低于上年: a comparison with no figure of its own.
+RELATIVE_WITHOUT_FIGURE = re.compile(
+    r"(?:高于|低于|不低于|不少于|超过|快于|好于|优于|达到|保持)(?:上年|去年|上一年|全省|全国|全市|同期|近几年|往年|历年)"
+)
+# Compared with an earlier figure: 比上年提高, 较2020年增长, 同比增长; 增长10%, 提高5个百分点.
+RELATIVE_BASE = re.compile(r"(?:比|较|同比|环比|相比)(?:上年|去年|上一年|\d{4}年|同期|基期|上期|年初)?")
+RELATIVE_CHANGE_BEFORE = re.compile(r"(?:增长|提高|提升|增加|上调|下降|降低|减少|增幅|降幅|扩大|缩小)(?:了)?\s*$")
+STANDARD_WORDS = re.compile(r"标准|水平|待遇|养老金|工资|补助|补贴")
+RELATIVE_TO_A_LEVEL = re.compile(r"(?:至|到|为|达)\s*$")
+# Per-period cues of a multi-year plan: 每年 / 年均 / 全年 / 年培训2万人次; 每季度; 每月.
+PER_QUARTER = re.compile(r"每季度?|每个季度|季均")
+PER_MONTH = re.compile(r"每月|每个月|月均")
+PER_YEAR = re.compile(
+    r"每年|年均|年度|全年|(?<!\d)年内|(?:^|[，,、；;：:\s（(]|实现|完成|力争|确保|开展|组织|新增|达到)年(?=[\u4e00-\u9fff])"
+)
+CUMULATIVE_CUES = re.compile(r"累计|共计|合计|总计|(?:^|[，,；;])共")
+# 每人每月1200元, 人均补助500元: an amount per person is a standard, not a sum of the year.
+PER_PERSON = re.compile(r"每人|人均|每户|户均|每名|月人均")
+STOCK_CUES = re.compile(r"总量|规模|保持|存量|总数|在校生|稳定在|达到.*?(?:万人|人)的?队伍")
+# A year that says when: 2023—2025年 (a span), 到2025年, 2025年底前, 2025年 (due that year).
+YEAR_SPAN_RE = re.compile(r"(?<!\d)(20\d\d)\s*[-—–~至到]+\s*(20\d\d)\s*年")
+YEAR_RE = re.compile(r"(?<![\d比较])(20\d\d)\s*年(?!\s*[-—–~至到]\s*20\d\d)")
 QUOTES = str.maketrans("", "", "“”‘’\"'《》「」")
+_CLAUSE_BREAK = re.compile(r"[；;]+")
+_LIST_JOINERS = re.compile(r"^[\s和、与及,，或]*$")
 
 
 class Kind:
@@ -96,6 +112,22 @@ class Kind:
     RANGE = "range"
 
 
+class ParseProblem(str):
+    """A reason a phrase gives no target, as a message; `code` says which reason it is:
+    no-quantity, approximate, relative."""
+
+    code: str
+    # False for a clause beside the line's targets (…，高技能人才占比高于全省平均水平): the
+    # import shows it as a warning, the targets beside it are read.
+    blocking: bool
+
+    def __new__(cls, message: str, code: str, *, blocking: bool = True):
+        problem = super().__new__(cls, message)
+        problem.code = code
+        problem.blocking = blocking
+        return problem
+
+
 @dataclass(frozen=True)
 class PlanContext:
     """What the words alone do not say: the plan's years and the measure's deadline."""
@@ -104,16 +136,6 @@ class PlanContext:
     year_end: int
     deadline: date | None = None
 
-
-@dataclass(frozen=True)
-class Quantity:
-    value: Decimal
-    value_max: Decimal | None
-    unit: str
-    approximate: bool
-    start: int
-    end: int
-    text: str
 
 
 @dataclass(frozen=True)
@@ -127,152 +149,15 @@ class ParsedTarget:
     unit: str
     period_start: date
     period_end: date
+    # "quarter" / "month" where the phrase sets a figure per quarter or month (每季度1次):
+    # value is then the year's sum of them (4次), as a per-year flow.
+    per: str = ""
 
 
 @dataclass
 class ParseResult:
     targets: list[ParsedTarget] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
-
-
-def chinese_number(text: str) -> int:
-    if text.isdigit():
-        return int(text)
-    if "十" in text:
-        tens, _sep, ones = text.partition("十")
-        return (CHINESE_DIGITS[tens] if tens else 1) * 10 + (CHINESE_DIGITS[ones] if ones else 0)
-    return CHINESE_DIGITS[text]
-
-
-def _to_decimal(text: str) -> Decimal:
-    return Decimal(text) if text[0].isdigit() else Decimal(chinese_number(text))
-
-
-def quoted_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of every quotation (“…”, "…", ‘…’, 「…」) and title (《…》) of the text,
-    marks included. An opening mark never closed protects nothing; one left open inside a
-    closed pair (《…“…》) is dropped when the pair closes."""
-    spans: list[tuple[int, int]] = []
-    stack: list[tuple[str, int]] = []
-    straight: dict[str, int] = {}
-    for mark in _ANY_QUOTE.finditer(text):
-        index, char = mark.start(), mark.group()
-        if char in STRAIGHT_QUOTES:
-            if char in straight:
-                spans.append((straight.pop(char), index + 1))
-            else:
-                straight[char] = index
-        elif char in QUOTE_PAIRS:
-            stack.append((char, index))
-        elif char in _QUOTE_CLOSERS:
-            for depth in range(len(stack) - 1, -1, -1):
-                if QUOTE_PAIRS[stack[depth][0]] == char:
-                    spans.append((stack[depth][1], index + 1))
-                    del stack[depth:]
-                    break
-    return spans
-
-
-def find_quantities(text: str) -> list[Quantity]:
-    """Every number with a measure word in the text, in base units; none from inside quotation
-    or title marks (开展“四个一”活动10场 → 10场 only)."""
-    found = []
-    spans = quoted_spans(text)
-    for match in NUMBER_RE.finditer(text):
-        lo_text = match["lo"]
-        before = text[max(0, match.start() - 1) : match.start()]
-        if before in NOT_A_QUANTITY_BEFORE or (before.isdigit() or before == "."):
-            continue
-        if any(begin <= match.start() and match.end() <= end for begin, end in spans):
-            continue  # a name: “四个一”, “三个一百”, 《…(2024年)》
-        # A lone Chinese numeral is only a quantity before a measure word that counts things
-        # (一所技师学院), never inside a word like 一体 or 十大.
-        if not lo_text[0].isdigit() and (
-            match["unit"] not in COUNTING_WORDS or before == "新" or (before and before in CHINESE_NUMERAL_CHARS)
-        ):
-            continue
-        base_unit, factor = UNITS[match["unit"]]
-        mult = MULTIPLIERS.get(match["mult"] or "", 1)
-        value = _to_decimal(lo_text) * MULTIPLIERS.get(match["lomult"] or match["mult"] or "", 1) * factor
-        value_max = _to_decimal(match["hi"]) * mult * factor if match["hi"] else None
-        found.append(
-            Quantity(
-                value=_clean_decimal(value),
-                value_max=_clean_decimal(value_max) if value_max is not None else None,
-                unit=base_unit,
-                approximate=bool(match["approx"] in {"约", "近", "大约", "接近"} or match["fuzzy"] or match["fuzzy2"]),
-                start=match.start(),
-                end=match.end(),
-                text=match.group(0),
-            )
-        )
-    return found
-
-
-def plain_number(value: Decimal) -> str:
-    """A figure as people write it: 47118, 2.39, 100 (no exponent, no trailing zeros)."""
-    return format(value.normalize(), "f")
-
-
-def _clean_decimal(value: Decimal) -> Decimal:
-    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
-
-
-def _period(kind: str, phrase: str, context: PlanContext) -> tuple[date, date]:
-    start = date(context.year_start, 1, 1)
-    end = date(context.year_end, 12, 31)
-    by_year = BY_YEAR_RE.search(phrase)
-    if by_year and int(by_year.group(1) or by_year.group(2)) >= context.year_start:
-        end = date(int(by_year.group(1) or by_year.group(2)), 12, 31)
-    elif context.deadline and context.deadline >= start:
-        # The measure's deadline bounds its targets, before or after the plan's last year.
-        end = context.deadline
-    return start, end
-
-
-def parse_targets(text: str, context: PlanContext) -> ParseResult:
-    """Targets of a target cell or a sentence: one per number with a measure word.
-
-    Lines (or sentences separated by ；/;) are read one by one; within a line, the words
-    between two numbers belong to the second. Numbers inside quotation or title marks are
-    names (“四个一”, “1+N”, 《…》), not targets.
-    """
-    result = ParseResult()
-    for line in _lines(text or ""):
-        line = line.strip().strip("，,。 ")
-        if not line:
-            continue
-        quantities = find_quantities(line)
-        if not quantities:
-            result.problems.append(f"“{line}”中没有可作为目标的数值（需要数字和计量单位，如“2000个”“3.2%”）")
-            continue
-        previous_end = 0
-        for quantity in quantities:
-            if quantity.approximate:
-                result.problems.append(
-                    f"“{line}”中的“{quantity.text}”是约数，不能作为目标值，请写明确的数值"
-                )
-                previous_end = quantity.end
-                continue
-            before = line[previous_end : quantity.start]
-            after = line[quantity.end : quantity.end + 4]
-            clause = line[previous_end : quantity.end + 4]
-            result.targets.append(_target(line, before, after, clause, quantity, context))
-            previous_end = quantity.end
-    return result
-
-
-def _cues(cues) -> re.Pattern:
-    """One search for any of the words (what `any(cue in text for cue in cues)` asks, in C)."""
-    return re.compile("|".join(re.escape(cue) for cue in cues))
-
-
-_AT_MOST_AFTER = _cues(("以内", "以下", "之内"))
-_AT_MOST_BEFORE = _cues(("控制在", "不超过", "不高于", "低于"))
-_CUMULATIVE = _cues(CUMULATIVE_CUES)
-_STOCK = _cues(STOCK_CUES)
-_ANNUAL = _cues(ANNUAL_CUES)
-_CLAUSE_BREAK = re.compile(r"[；;]+")
+    problems: list[ParseProblem] = field(default_factory=list)
 
 
 def _lines(text: str):
@@ -288,46 +173,300 @@ def _lines(text: str):
         yield raw_line[start:]
 
 
-def _target(line: str, before: str, after: str, clause: str, q: Quantity, context: PlanContext) -> ParsedTarget:
-    at_most = (
-        _AT_MOST_AFTER.search(after[:3]) is not None
-        or _AT_MOST_BEFORE.search(before) is not None
-        # 降低失业保险费率至1%: lowered to, so at most.
-        or ("降" in before and before.rstrip().endswith("至"))
-    )
-    subject = _subject(before)
-    whole = line
-    if q.value_max is not None:
-        kind, comparator = Kind.RANGE, "between"
-    elif at_most:
-        kind, comparator = Kind.CEILING, "lte"
-    elif q.unit == "%":
-        kind, comparator = Kind.RATE, "gte"
-    elif _CUMULATIVE.search(clause):
-        kind, comparator = Kind.FLOW_CUMULATIVE, "gte"
-    elif _STOCK.search(before):
-        kind, comparator = Kind.STOCK, "gte"
-    elif _ANNUAL.search(whole) or context.year_start == context.year_end:
-        kind, comparator = Kind.FLOW_ANNUAL, "gte"
+def parse_targets(text: str, context: PlanContext) -> ParseResult:
+    """Targets of a target cell or a sentence: one per number with a measure word.
+
+    Lines (or sentences separated by ；/;) are read one by one; within a line, the words
+    between two numbers belong to the second. Numbers inside quotation or title marks are
+    names (“四个一”, “1+N”, 《…》), not targets.
+    """
+    result = ParseResult()
+    for line in _lines(text or ""):
+        line = line.strip().strip("，,。 ")
+        if not line:
+            continue
+        quantities = find_quantities(line)
+        plain = plain_width(line)
+        relative = [
+            clause
+            for clause in re.split(r"[，,。；;：:！!？?、]", plain)
+            if (RELATIVE_WITHOUT_FIGURE.search(clause) or COMPARISON_CUE.search(clause)) and not find_quantities(clause)
+        ]
+        for clause in relative:
+            result.problems.append(
+                ParseProblem(
+                    _("“%(line)s”中的“%(figure)s”是与上年、平均水平或其他标准的比较，没有目标数值，请写明要达到的数值")
+                    % {"line": line, "figure": clause},
+                    "relative",
+                    blocking=not quantities,
+                )
+            )
+        if not quantities and relative:
+            continue
+        if not quantities:
+            result.problems.append(
+                ParseProblem(
+                    _("“%(line)s”中没有可作为目标的数值（需要数字和计量单位，如“2000个”“3.2%%”）") % {"line": line},
+                    "no-quantity",
+                )
+            )
+            continue
+        groups = _shared_cues(plain, quantities)
+        previous_end = 0
+        previous_relative = False  # 分别再提高30元和5元: the list shares the first one's reading
+        for index, quantity in enumerate(quantities):
+            before = plain[previous_end : quantity.start]
+            previous_end = quantity.end
+            if _is_baseline(plain, quantity):
+                continue  # 由5%降至3%: the 5% is where it starts, the 3% the target
+            if _is_population(plain, quantities, index) or _is_qualifier(plain, quantities, index) or _in_condition(plain, quantity):
+                continue  # 62个县每县培育1个: the 62 counties are who it is for
+            if quantity.approximate or APPROXIMATE_RATIO_RE.search(_CLAUSE_PUNCT.split(plain[: quantity.start])[-1]):
+                result.problems.append(
+                    ParseProblem(
+                        _("“%(line)s”中的“%(figure)s”是约数，不能作为目标值，请写明确的数值")
+                        % {"line": line, "figure": quantity.text},
+                        "approximate",
+                    )
+                )
+                continue
+            joined = index > 0 and _LIST_JOINERS.match(before) is not None
+            if _is_relative(plain, before, quantity) or (joined and previous_relative):
+                previous_relative = True
+                result.problems.append(
+                    ParseProblem(
+                        _("“%(line)s”中的“%(figure)s”是与上年或基期相比的增减，不能作为目标值，请写明要达到的数值")
+                        % {"line": line, "figure": quantity.text},
+                        "relative",
+                    )
+                )
+                continue
+            previous_relative = False
+            comparator = groups.get(index) or _comparator(plain, before, quantity)
+            target = _target(line, plain, before, quantity, comparator, context)
+            result.targets.extend([target] * _subjects_sharing(plain, before, quantities, index))
+    return result
+
+
+def _comparator(plain: str, before: str, quantity: Quantity) -> str:
+    """gte, lte or between for one figure: the cue right after it, else the nearest cue in
+    front of it within its clause, else what the subject implies."""
+    if quantity.value_max is not None:
+        return "between"
+    after = _AFTER_RE.match(plain, quantity.end)
+    if after and after.group(1) in _AFTER_DIRECTION:
+        return _AFTER_DIRECTION[after.group(1)]
+    if plain_width(quantity.text).startswith(("逾", "超")):
+        return "gte"  # 超过5000人, 逾1亿元: the cue is part of the figure's text
+    clause = _CLAUSE_PUNCT.split(before)[-1]
+    cues = _CUE_RE.findall(clause)
+    if cues:
+        return _DIRECTION[cues[-1]]
+    if quantity.unit == "天" and DAY_LIMIT_AFTER.match(plain, quantity.end):
+        return "lte"  # 自受理之日起15日完成: done within it
+    # 降低失业保险费率至1%: lowered to, so at most.
+    if re.search(r"[降减压缩]", clause) and re.search(r"[至到]\s*$", clause):
+        return "lte"
+    sentence = plain[: quantity.start]
+    if quantity.unit in RATE_UNITS | LEVEL_UNITS and LOWER_IS_BETTER.search(_CLAUSE_PUNCT.split(sentence)[-1]):
+        return "lte"
+    return "gte"
+
+
+def _shared_cues(plain: str, quantities: list[Quantity]) -> dict[int, str]:
+    """分别不低于90%和85%, 分别控制在3.5%和5.5%以内: the figures of a 分别 list share the cue
+    in front of the first or after the last."""
+    shared: dict[int, str] = {}
+    index = 0
+    while index < len(quantities):
+        start = quantities[index - 1].end if index else 0
+        if "分别" not in _CLAUSE_PUNCT.split(plain[start : quantities[index].start])[-1]:
+            index += 1
+            continue
+        last = index
+        while last + 1 < len(quantities) and _LIST_JOINERS.match(plain[quantities[last].end : quantities[last + 1].start]):
+            last += 1
+        after = _AFTER_RE.match(plain, quantities[last].end)
+        cues = _CUE_RE.findall(plain[start : quantities[index].start].split("分别")[-1])
+        comparator = (
+            _AFTER_DIRECTION[after.group(1)]
+            if after and after.group(1) in _AFTER_DIRECTION
+            else _DIRECTION[cues[-1]]
+            if cues
+            else None
+        )
+        if comparator:
+            for member in range(index, last + 1):
+                if quantities[member].value_max is None:
+                    shared[member] = comparator
+        index = last + 1
+    return shared
+
+
+# 每6千人左右配备一名: a ratio whose base is approximate is approximate too.
+APPROXIMATE_RATIO_RE = re.compile(rf"每\s*(?:\d|[{CHINESE_NUMERAL_CHARS}])[^，,；;]{{0,6}}?(?:左右|上下)")
+
+
+def _is_population(plain: str, quantities: list[Quantity], index: int) -> bool:
+    """A figure that counts who a later figure of its clause is for (62个县每县至少培育1个)."""
+    if index + 1 >= len(quantities):
+        return False
+    between = plain[quantities[index].end : quantities[index + 1].start]
+    each = between.rfind("每")
+    return 0 < each < len(between) - 1 and between[each - 1] == between[each + 1] and not _CLAUSE_PUNCT.search(between)
+
+
+def _is_baseline(plain: str, quantity: Quantity) -> bool:
+    """由5%降至3%, 从目前的1185家增至1500家, 从每人每月574元、271元分别提高到…: where a figure
+    starts from, not the target."""
+    clause_before = _CLAUSE_PUNCT.split(plain[: quantity.start])[-1]
+    opened = max(clause_before.rfind("从"), clause_before.rfind("由"))
+    if opened < 0 or BASELINE_CHANGE.search(clause_before[opened:]):
+        return False
+    clause_after = _CLAUSE_PUNCT.split(plain[quantity.end :])[0]
+    return BASELINE_CHANGE.search(clause_after) is not None
+
+
+BASELINE_CHANGE = re.compile(r"(?:分别)?(?:提高|增加|增|降低|降|下降|减少|减|压缩|压降|提升|上调|扩大|缩短)?[至到]")
+
+
+def _in_condition(plain: str, quantity: Quantity) -> bool:
+    """15日内不能做出决定的，…: a clause ending in 的 with no cue states a condition."""
+    start = max((m.end() for m in _CLAUSE_PUNCT.finditer(plain, 0, quantity.start)), default=0)
+    end_match = _CLAUSE_PUNCT.search(plain, quantity.end)
+    clause = plain[start : end_match.start() if end_match else len(plain)]
+    return end_match is not None and clause.endswith("的") and not _CUE_RE.search(clause)
+
+
+def _subjects_sharing(plain: str, before: str, quantities: list[Quantity], index: int) -> int:
+    """A和B分别不超过5个: one figure for each subject named before 分别 (2 targets of 5个)."""
+    clause = _CLAUSE_PUNCT.split(before)[-1]
+    if "分别" not in clause:
+        return 1
+    listed_next = index + 1 < len(quantities) and _LIST_JOINERS.match(plain[quantities[index].end : quantities[index + 1].start])
+    if listed_next:
+        return 1
+    subjects = [part for part in re.split(r"和|、|及|与", clause.split("分别")[0]) if part.strip()]
+    return max(1, len(subjects))
+
+
+def _is_qualifier(plain: str, quantities: list[Quantity], index: int) -> bool:
+    """投资10亿元以上项目10个: 10亿元以上 says which projects; the 10个 is the target."""
+    if index + 1 >= len(quantities):
+        return False
+    between = plain[quantities[index].end : quantities[index + 1].start]
+    return re.match(r"\s*(?:以上|以下)[^，,；;。、和及与\d(（]{1,6}$", between) is not None
+
+
+def _is_relative(plain: str, before: str, quantity: Quantity) -> bool:
+    clause = _CLAUSE_PUNCT.split(before)[-1]
+    if quantity.value_max is None and RELATIVE_TO_A_LEVEL.search(clause):
+        return False  # 提高到90%, 增加至5万人: a level
+    if RELATIVE_BASE.search(clause) and RELATIVE_CHANGE_BEFORE.search(clause):
+        return True
+    change = RELATIVE_CHANGE_BEFORE.search(clause)
+    if change and STANDARD_WORDS.search(clause[: change.start()]):
+        return True  # 补助标准提高30元, 基础养老金月最低标准提高20元: a raise, not the level
+    if change and change.start() == 0 and quantity.unit == "%":
+        return True  # …规模9.8万亿元，增长18%: the growth of the amount before it
+    # 提高5个百分点: a change of a rate, never a level. (经济增长6.5% is a growth rate to reach.)
+    return quantity.unit == "百分点"
+
+
+def _per(sentence: str, context: PlanContext) -> str:
+    if PER_QUARTER.search(sentence):
+        return "quarter"
+    if PER_MONTH.search(sentence):
+        return "month"
+    if context.year_start != context.year_end and PER_YEAR.search(sentence):
+        return "year"
+    return ""
+
+
+def _target(line: str, plain: str, before: str, q: Quantity, comparator: str, context: PlanContext) -> ParsedTarget:
+    sentence = _CLAUSE_PUNCT.split(plain[: q.start])[-1]
+    clause_words = sentence + plain[q.end : q.end + 4]
+    per = _per(plain[: q.start], context) if q.unit not in RATE_UNITS | LEVEL_UNITS else ""
+    value, value_max = q.value, q.value_max
+    if comparator == "between":
+        kind = Kind.RANGE
+    elif comparator == "lte":
+        kind = Kind.CEILING
+    elif q.unit in RATE_UNITS:
+        kind = Kind.RATE
+    elif q.unit in LEVEL_UNITS or PER_PERSON.search(sentence):
+        kind = Kind.STOCK  # 5个工作日, 每人每月1200元: a level, never a sum
+        per = ""
+    elif _per(re.split(r"[、]", sentence)[-1], context) == "year":
+        kind = Kind.FLOW_ANNUAL  # 年招生学生规模3.5万人: the clause's own 年 before its 规模
+    elif STOCK_CUES.search(_subject_clause(before)):
+        kind = Kind.STOCK
+    elif per in {"quarter", "month"}:
+        kind = Kind.FLOW_ANNUAL
+        times = 4 if per == "quarter" else 12
+        value = _clean_decimal(value * times)
+    elif CUMULATIVE_CUES.search(clause_words):
+        kind = Kind.FLOW_CUMULATIVE
+    elif per == "year" or context.year_start == context.year_end:
+        kind = Kind.FLOW_ANNUAL
     else:
-        kind, comparator = Kind.FLOW_CUMULATIVE, "gte"
-    start, end = _period(kind, line, context)
+        kind = Kind.FLOW_CUMULATIVE
+    start, end = _period(plain[: q.start], context)
+    if kind == Kind.FLOW_ANNUAL and not per and end.year > start.year:
+        kind = Kind.FLOW_CUMULATIVE  # 到2025年新增…5万人 in a 2024 plan: a total by 2025
     return ParsedTarget(
         phrase=line,
-        subject=subject,
+        subject=_subject(before),
         kind=kind,
         comparator=comparator,
-        value=q.value,  # cleaned by find_quantities
-        value_max=q.value_max,
+        value=value,
+        value_max=value_max,
         unit=q.unit,
         period_start=start,
         period_end=end,
+        per=per if per in {"quarter", "month"} else "",
     )
 
 
+def _subject_clause(before: str) -> str:
+    return _CLAUSE_PUNCT.split(before)[-1]
+
+
+def _period(text_before: str, context: PlanContext) -> tuple[date, date]:
+    """The plan's years, or those the phrase names before the figure: 2023—2025年 is a span,
+    到2025年 / 2025年底前 / 2025年 the year it is due (a later year than the plan's included)."""
+    start = date(context.year_start, 1, 1)
+    end = date(context.year_end, 12, 31)
+    unquoted = _unquoted(text_before)
+    spans = [m for m in YEAR_SPAN_RE.finditer(unquoted) if int(m.group(2)) >= context.year_start]
+    years = [m for m in YEAR_RE.finditer(unquoted) if int(m.group(1)) >= context.year_start and not _in_span(m, spans)]
+    last_span = spans[-1] if spans else None
+    last_year = years[-1] if years else None
+    if last_span and (not last_year or last_span.start() > last_year.start()):
+        return date(int(last_span.group(1)), 1, 1), date(int(last_span.group(2)), 12, 31)
+    if last_year:
+        return start, max(start, date(int(last_year.group(1)), 12, 31))
+    if context.deadline and context.deadline >= start:
+        # The measure's deadline bounds its targets, before or after the plan's last year.
+        end = context.deadline
+    return start, end
+
+
+def _in_span(match: re.Match, spans) -> bool:
+    return any(span.start() <= match.start() < span.end() for span in spans)
+
+
+def _unquoted(text: str) -> str:
+    """The text with what quotation and title marks hold blanked out (same length)."""
+    chars = list(text)
+    for begin, end in quoted_spans(text):
+        chars[begin:end] = " " * (end - begin)
+    return "".join(chars)
+
+
 _SUBJECT_NOISE = re.compile(
-    r"(\d{4}\s*[—\-–至到]\s*\d{4}年|(?:到|至|截至)?\d{4}年(?:底|末)?(?:前)?|全市|每年|全年|累计|力争|确保|"
-    r"不少于|不低于|达到|达|至少|控制在|保持|以上|以内|[，,、。：:（）()\s])"
+    r"(\d{4}\s*[—\-–至到]\s*\d{4}年|(?:到|至|截至)?\d{4}年(?:底|末)?(?:前)?|全市|全省|每年|全年|年均|累计|力争|确保|分别|"
+    r"不少于|不低于|不小于|不超过|不高于|不多于|达到|达|至少|控制在|保持在|保持|以上|以内|[，,、。：:（）()\s])"
 )
 
 

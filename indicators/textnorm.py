@@ -26,9 +26,24 @@ _LARGE_UNITS = {"万": 10_000, "亿": 100_000_000}
 CHINESE_NUMERAL_CHARS = "".join(CHINESE_DIGITS) + "".join(_SMALL_UNITS)
 
 
+# The traditional forms of the characters that cues, multipliers and measure words are made of
+# (不低於, 萬人, 個, 達到): one character for one, so positions in the text stay where they were.
+# Whole documents in traditional characters go through OpenCC in the drafter.
+_TRADITIONAL = str.maketrans(
+    "於萬億個達內過場項約戶張條間兩標確穩總規計點業數歲屆嚴質寬舊減壓縮證審職勞",
+    "于万亿个达内过场项约户张条间两标确稳总规计点业数岁届严质宽旧减压缩证审职劳",
+)
+
+
+def plain_width(text: str) -> str:
+    """Full-width digits, points and signs as ASCII and the traditional forms of cue and unit
+    characters as simplified, one character for one (what the target parser reads)."""
+    return (text or "").translate(_WIDTH_TABLE).translate(_TRADITIONAL)
+
+
 def normalise(text: str) -> str:
-    """Full-width digits, points and signs as ASCII; thousands separators removed."""
-    return _THOUSANDS.sub("", (text or "").translate(_WIDTH_TABLE))
+    """plain_width, and thousands separators removed (1,200 → 1200): a typed figure."""
+    return _THOUSANDS.sub("", plain_width(text))
 
 
 def chinese_to_int(text: str) -> int:

@@ -157,7 +157,7 @@ def test_a_semicolon_inside_quotes_does_not_cut_the_line():
 
 
 def test_an_unclosed_quote_hides_nothing():
-    assert values("开展“四个一活动10场以上", ONE_YEAR) == [(Decimal("4"), "个"), (Decimal("10"), "场")]
+    assert values("开展“四场活动10场以上", ONE_YEAR) == [(Decimal("4"), "场"), (Decimal("10"), "场")]
 
 
 def test_a_reported_figure_is_not_read_from_a_quoted_name():
@@ -169,4 +169,78 @@ def test_a_run_of_chinese_numerals_is_not_a_number():
     result = parse_targets("2021年6月，江门市作为全省首个也是唯一一个试点城市，率先开展了乡村工匠职称评价工作", ONE_YEAR)
     assert result.targets == []
     assert values("建设二十五个零工市场") == [(Decimal("25"), "个")]
-    assert values("新建三百五十个零工市场") == []
+    assert values("新建三百五十个零工市场") == [(Decimal("350"), "个")]
+    assert values("落实一人一策、千家万户帮扶") == []
+
+
+# Issue 12: the readings that went wrong, each in both directions.
+@pytest.mark.parametrize(
+    ("text", "comparator", "kind"),
+    [
+        ("就业率不低于90%", "gte", "rate"),
+        ("就业率低于90%", "lte", "ceiling"),
+        ("享受补贴不超过5000人", "lte", "ceiling"),
+        ("享受补贴超过5000人", "gte", "flow_annual"),
+        ("失业率不超过3.5%", "lte", "ceiling"),
+        ("见习岗位不少于3000个", "gte", "flow_annual"),
+        ("见习岗位少于3000个", "lte", "ceiling"),
+        ("办结时限不得超过5个工作日", "lte", "ceiling"),
+    ],
+)
+def test_a_negated_cue_reads_the_other_way_from_the_bare_one(text, comparator, kind):
+    target = only(text, ONE_YEAR)
+    assert (target.comparator, target.kind) == (comparator, kind)
+
+
+@pytest.mark.parametrize("text", ["签约率85%—90%", "签约率85%~90%", "签约率85%～90%", "签约率85%至90%", "签约率85-90%"])
+def test_a_range_of_percentages_is_one_target(text):
+    target = only(text, ONE_YEAR)
+    assert (target.comparator, target.value, target.value_max, target.unit) == ("between", 85, 90, "%")
+
+
+def test_full_width_figures_are_read():
+    assert (only("城镇登记失业率控制在３．５％以内", ONE_YEAR).value) == Decimal("3.5")
+    assert (only("新增就业１２００人", ONE_YEAR).value) == Decimal("1200")
+    assert (only("新增就业1,200人", ONE_YEAR).value) == Decimal("1200")
+
+
+@pytest.mark.parametrize(("text", "value", "unit"), [("建设一百个零工驿站", 100, "个"), ("培训五万人", 50000, "人"), ("新建二十个驿站", 20, "个")])
+def test_chinese_numerals_are_quantities(text, value, unit):
+    target = only(text, ONE_YEAR)
+    assert (target.value, target.unit) == (value, unit)
+
+
+def test_fenbie_gives_every_target_and_shares_its_cue():
+    result = parse_targets("企业和机关事业单位参保人数分别达到1400万人和1200万人", ONE_YEAR)
+    assert [(t.value, t.comparator) for t in result.targets] == [(14_000_000, "gte"), (12_000_000, "gte")]
+    result = parse_targets("城镇登记失业率和调查失业率分别控制在3.5%和5.5%以内", ONE_YEAR)
+    assert [(t.value, t.comparator) for t in result.targets] == [(Decimal("3.5"), "lte"), (Decimal("5.5"), "lte")]
+
+
+def test_units_as_the_plan_writes_them():
+    assert only("失业保险金最长领取12个月", ONE_YEAR).unit == "月"
+    assert only("审批时限压缩至3个工作日", ONE_YEAR).unit == "天"
+
+
+def test_a_yearly_figure_of_a_multi_year_plan_is_per_year_and_a_year_in_the_phrase_sets_the_period():
+    per_year = only("年培训2万人次", PlanContext(2021, 2025))
+    assert (per_year.kind, per_year.value) == ("flow_annual", 20000)
+    later = only("到2025年新增技能人才5万人", PlanContext(2024, 2024))
+    assert (later.kind, later.period_start, later.period_end) == ("flow_cumulative", date(2024, 1, 1), date(2025, 12, 31))
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("城镇调查失业率5.5%左右", "approximate"),
+        ("培训10万余人次", "approximate"),
+        ("参保率比上年提高2个百分点", "relative"),
+        ("见习岗位总量不低于上年", "relative"),
+        ("完成省下达任务", "no-quantity"),
+        ("设计开发一批培训课程", "no-quantity"),
+    ],
+)
+def test_what_cannot_be_read_is_refused_with_its_reason(text, code):
+    result = parse_targets(text, ONE_YEAR)
+    assert result.targets == []
+    assert [problem.code for problem in result.problems] == [code]

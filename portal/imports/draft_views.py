@@ -1,6 +1,7 @@
 """From a plan's text to the import preview (or to an Excel draft): the admins' page for
 portal.imports.drafting. The draft goes through the same import job as an uploaded ledger."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -36,9 +37,19 @@ def draft(request: HttpRequest) -> HttpResponse:
             title=data.get("title", "").strip(),
             indicator_names=tuple(Indicator.objects.values_list("name", flat=True)),
         )
+        if drafted.kind == "summary":
+            # A 总结 sets no target: its figures are offered as results, in the workbook's
+            # 已完成结果 sheet, and shown here; there is no ledger to preview.
+            if request.POST.get("action") == "download":
+                response = HttpResponse(draft_to_xlsx(drafted), content_type=XLSX)
+                response["Content-Disposition"] = content_disposition_header(True, f"{drafted.title}（已完成结果）.xlsx")
+                return response
+            return render(request, "imports/draft.html", {"form": form, "drafted": drafted})
         if not drafted.measures:
             form.add_error(None, _("正文中没有识别出任务或措施：方案应有（一）、一、或 1. / 一是 等编号，或以句号分句"))
         else:
+            for notice in drafted.notices:
+                messages.info(request, notice)
             content = draft_to_xlsx(drafted)
             file_name = f"{drafted.title}（草稿）.xlsx"
             if request.POST.get("action") == "download":

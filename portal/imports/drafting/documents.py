@@ -7,6 +7,8 @@ its name says.
 
 from __future__ import annotations
 
+import functools
+
 import io
 import zipfile
 from pathlib import Path
@@ -136,6 +138,23 @@ def normalise_text(text: str) -> str:
     """Line breaks as \\n, no-break and ideographic spaces as plain spaces, no BOM."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
     return text.replace("\xa0", " ").replace("\u3000", " ")
+
+
+def to_simplified(text: str) -> tuple[str, int]:
+    """The text in simplified characters (OpenCC's t2s conversion) and how many characters
+    changed: 0 for a text already simplified."""
+    converter = _t2s()
+    converted = converter.convert(text)
+    if len(converted) != len(text):  # a phrase converted as a whole: count character by character
+        return converted, sum(1 for char in text if converter.convert(char) != char)
+    return converted, sum(1 for before, after in zip(text, converted) if before != after)
+
+
+@functools.cache
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
 
 
 def _megabytes(size: int) -> str:

@@ -21,15 +21,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 from indicators.parsing import PlanContext
 
 from ..ledger.validate import split_units
-from .documents import normalise_text
+from .documents import normalise_text, to_simplified
 from .extract import (
     FoundResult,
     FoundTarget,
     Skipped,
     past_year,
+    reported_year,
     results_in_sentence,
     targets_in_sentence,
 )
@@ -94,6 +97,10 @@ class Draft:
     sections: list[DraftedSection] = field(default_factory=list)
     results: list[FoundResult] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
+    # "plan", or "summary" for a document that only reports what was done (its figures are
+    # results, it sets no target); notices say so, and what was done to the text.
+    kind: str = "plan"
+    notices: list[str] = field(default_factory=list)
 
     @property
     def tasks(self) -> list[DraftedTask]:
@@ -128,7 +135,7 @@ def draft_from_text(
         default_lead=default_lead,
         indicator_names=tuple(indicator_names),
     )
-    text = normalise_text(text)
+    text, converted = to_simplified(normalise_text(text))
     document = outline(text)
     draft = Draft(
         city=city.removesuffix("市"),
@@ -136,8 +143,49 @@ def draft_from_text(
         year_end=year_end,
         title=title or plan_title(text, city=city, year_start=year_start, year_end=year_end),
     )
-    builder.build(document, draft)
+    if converted:
+        draft.notices.append(_("原文含繁体字，已转换为简体字后识别（%(n)d 个字）") % {"n": converted})
+    if is_summary(text):
+        draft.kind = "summary"
+        builder.build_summary(document, draft)
+        draft.notices.append(
+            _("这是一份工作总结：全文只报告已完成的情况，其中的数字列为已完成结果（%(n)d 个），没有生成目标")
+            % {"n": len(draft.results)}
+        )
+    else:
+        builder.build(document, draft)
     return draft
+
+
+SUMMARY_TITLE_RE = re.compile(r"(?:工作总结|工作情况|完成情况|工作报告|总结)")
+PLAN_TITLE_RE = re.compile(r"(?:计划|要点|思路|方案|安排|打算|规划|意见|措施)")
+
+
+def opening(text: str) -> str:
+    """The document's title and first lines (before its first numbered heading), up to 400
+    characters: where its own years and its nature are stated."""
+    lines = []
+    for line in text.split("\n"):
+        line = line.strip()
+        if not line:
+            continue
+        if HEADING_START_RE.match(line) and lines:
+            break
+        lines.append(line)
+        if sum(map(len, lines)) >= 400:
+            break
+    return "\n".join(lines)[:400]
+
+
+def is_summary(text: str) -> bool:
+    """A year-end 总结 (2023年工作总结): its title says so, and no part of it is a plan
+    (no heading of 计划/打算/思路/要点, nor of a year after the one it reports)."""
+    head = opening(text).split("\n")[0:3]
+    title = "".join(head)
+    if not SUMMARY_TITLE_RE.search(title) or PLAN_TITLE_RE.search(title.split("总结")[0] if "总结" in title else title):
+        return False
+    headings = [line.strip() for line in text.split("\n") if HEADING_START_RE.match(line.strip())]
+    return not any(any(word in heading for word in ("计划", "打算", "思路", "要点", "安排")) for heading in headings)
 
 
 def plan_title(text: str, *, city: str, year_start: int, year_end: int) -> str:
@@ -159,17 +207,26 @@ def plan_title(text: str, *, city: str, year_start: int, year_end: int) -> str:
     return f"{city.removesuffix('市')}市{period}年工作方案"
 
 
+YEAR_SPAN_RE = re.compile(r"(20\d{2})\s*[—\-–~至到]+\s*(20\d{2})\s*年")
+PLAN_YEAR_RE = re.compile(r"(20\d{2})\s*年\s*(?:度)?(?:[^\n，。]{0,20}?)(?:工作计划|工作要点|工作思路|工作方案|工作安排|工作总结|计划|要点|总结)")
+# A vision year (到2035年基本实现…) is where a plan looks, not the years it runs.
+VISION_YEAR = 2030
+
+
 def guess_years(text: str) -> tuple[int, int] | None:
-    """The period a plan's text is about: a span in its title ((2023—2027年)), a year before
-    工作计划/工作要点/工作思路, else the year its text names most often."""
-    head = text[:3000]
-    span = re.search(r"(20\d{2})\s*[—\-–~至到]+\s*(20\d{2})\s*年", head)
-    if span and int(span.group(1)) < int(span.group(2)):
-        return int(span.group(1)), int(span.group(2))
-    plan_year = re.search(r"(20\d{2})\s*年\s*(?:度)?(?:工作计划|工作要点|工作思路|工作方案|工作安排)", text)
-    if plan_year:
-        return int(plan_year.group(1)), int(plan_year.group(1))
-    years = [int(y) for y in re.findall(r"(?<!\d)(20\d{2})\s*年", text)]
+    """The period a plan's text is about: a span (2023—2025年) or a plan's year (2024年工作要点)
+    in its title and opening first, then in its first pages; else the year its text names most
+    often, vision years (2035) left out."""
+    text = normalise_text(text)
+    for region in (opening(text), text[:3000]):
+        for span in YEAR_SPAN_RE.finditer(region):
+            first, last = int(span.group(1)), int(span.group(2))
+            if first < last and (last < VISION_YEAR or region is not text[:3000]):
+                return first, last
+        plan_year = PLAN_YEAR_RE.search(region)
+        if plan_year:
+            return int(plan_year.group(1)), int(plan_year.group(1))
+    years = [int(y) for y in re.findall(r"(?<!\d)(20\d{2})\s*年", text) if int(y) < VISION_YEAR]
     if not years:
         return None
     year = max(set(years), key=lambda y: (years.count(y), y))
@@ -313,8 +370,9 @@ class _Builder:
         drafted = DraftedSection(title)
         self._goals_into(drafted, intro)
         for item in items:
-            body = item.text[len(_first_sentence_raw(item.text)) :]
-            drafted.tasks.append(self._task(item.title, body, title, whole=item.text))
+            first = _first_sentence_raw(item.text)
+            body = item.text[len(first) :]
+            drafted.tasks.append(self._task(item.title, body, title, whole=item.text, first=first))
         return drafted
 
     def _goals_into(self, section: DraftedSection, intro: str) -> None:
@@ -325,8 +383,12 @@ class _Builder:
                 DraftedTask(GOALS_TITLE, guess_programme(GOALS_TITLE, section.title, "".join(m.text for m in measures)), measures)
             )
 
-    def _task(self, title: str, body: str, section_title: str, *, whole: str = "") -> DraftedTask:
+    def _task(self, title: str, body: str, section_title: str, *, whole: str = "", first: str = "") -> DraftedTask:
         measures = self._measures(body)
+        if measures and first:
+            # 1.稳定就业规模，全年城镇新增就业5万人以上。…: the first sentence is the title and,
+            # when it sets a target, a measure as well.
+            measures = [measure for measure in self._measures(first) if measure.targets] + measures
         if not measures and whole:
             # 一是落实就业创业扶持政策，持续完善…。 — one sentence: it is the measure, its first clause the title.
             measures = self._measures(_first_sentence_raw(whole))
@@ -362,6 +424,8 @@ class _Builder:
         """A sentence as a measure with its targets; None when it reports a past year's results
         (2023年全市城镇新增就业5.5万人。), which go to the draft's results instead."""
         year = past_year(sentence, self.context.year_start)
+        if year is None and not any(cue in sentence for cue in ("力争", "确保", "目标为")):
+            year = reported_year(sentence, self.context.year_start, self.context.year_end)
         if year is not None:
             self.draft.results.extend(self._results(sentence, year))
             return None
@@ -395,6 +459,11 @@ class _Builder:
         return results_in_sentence(
             sentence, year=year, city_names=(self.city,), indicator_names=self.indicator_names
         )
+
+    def build_summary(self, document: Node, draft: Draft) -> None:
+        """A 总结: every figure of every part is a result of the year it reports."""
+        self.draft = draft
+        self._collect_results(document, year=self.context.year_end)
 
     def _collect_results(self, node: Node, *, year: int) -> None:
         for current in node.walk():

@@ -3,12 +3,21 @@
 Used by bench/bench_drafting.py (which records the figures) and by the tests (which hold a
 floor). A target counts as found when a labelled one of the same sentence has the same value,
 unit and comparator; a result, when one of the same sentence has the same value and unit.
-Each label is matched at most once (5所…、5所… are two targets).
+Each label is matched at most once (5所…、5所… are two targets). Sentences are compared without
+whitespace and in simplified characters (OpenCC t2s): the labels quote the document as it is,
+the drafter reads a traditional-character text in simplified. A drafted target that is not
+found but has a label of the same sentence, value and unit with the opposite comparator (gte
+for lte, lte for gte) is counted as reversed: a ceiling read as a floor, or a floor as a ceiling.
+
+Two sets of labelled plans, each a data directory with plans.csv, plans/ and labels/: the seeds
+(tests/data, the documents the rules were written beside) and the unseen plans (tests/data/unseen,
+labelled before the drafter was run on them). `evaluate(data_dir)` scores one set.
 """
 
 from __future__ import annotations
 
 import csv
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -18,10 +27,14 @@ from pathlib import Path
 from indicators.parsing import PlanContext, find_quantities, parse_targets
 
 from .documents import normalise_text
-from .draft import Draft, draft_from_text
+from .draft import Draft, draft_from_text, guess_years
 from .segment import outline, sentences
 
 DATA_DIR = Path(__file__).resolve().parent / "tests" / "data"
+SEEDS_DIR = DATA_DIR
+UNSEEN_DIR = DATA_DIR / "unseen"
+DATA_SETS = {"seeds": SEEDS_DIR, "unseen": UNSEEN_DIR}
+OPPOSITE = {"gte": "lte", "lte": "gte"}
 
 
 @dataclass(frozen=True)
@@ -44,14 +57,16 @@ class LabelledPlan:
     year_end: int
     targets_labelled: bool  # every target of the plan's text has a label
     results_labelled: bool  # every result it reports has a label
+    data_dir: Path = DATA_DIR  # the set it belongs to
 
-    def text(self, data_dir: Path = DATA_DIR) -> str:
-        return normalise_text((data_dir / "plans" / f"{self.file}.txt").read_text(encoding="utf-8"))
+    def text(self, data_dir: Path | None = None) -> str:
+        path = (data_dir or self.data_dir) / "plans" / f"{self.file}.txt"
+        return normalise_text(path.read_text(encoding="utf-8"))
 
-    def labels(self, data_dir: Path = DATA_DIR) -> list[Label]:
-        return load_labels(data_dir / "labels" / f"{self.file}.csv")
+    def labels(self, data_dir: Path | None = None) -> list[Label]:
+        return load_labels((data_dir or self.data_dir) / "labels" / f"{self.file}.csv")
 
-    def draft(self, data_dir: Path = DATA_DIR) -> Draft:
+    def draft(self, data_dir: Path | None = None) -> Draft:
         return draft_from_text(self.text(data_dir), city=self.city, year_start=self.year_start, year_end=self.year_end)
 
 
@@ -62,6 +77,7 @@ class Score:
     matched: int = 0
     missed: list[str] = field(default_factory=list)  # labels not found: sentence | figure
     extra: list[str] = field(default_factory=list)  # found, not labelled
+    reversed: list[str] = field(default_factory=list)  # found with the label's opposite comparator (also in extra)
 
     @property
     def precision(self) -> float:
@@ -78,6 +94,7 @@ class Score:
             self.matched + other.matched,
             self.missed + other.missed,
             self.extra + other.extra,
+            self.reversed + other.reversed,
         )
 
 
@@ -91,6 +108,7 @@ def labelled_plans(data_dir: Path = DATA_DIR) -> list[LabelledPlan]:
                 int(row["year_end"]),
                 targets_labelled=row["targets"] == "yes",
                 results_labelled=row["results"] == "yes",
+                data_dir=data_dir,
             )
             for row in csv.DictReader(handle)
         ]
@@ -114,7 +132,20 @@ def load_labels(path: Path) -> list[Label]:
 
 
 def normalise_sentence(text: str) -> str:
-    return re.sub(r"\s", "", text)
+    """The sentence as compared: no whitespace, and in simplified characters, so that a label quoting a
+    traditional-character document matches the drafter's sentence whichever script it keeps."""
+    return _simplified(re.sub(r"\s", "", text))
+
+
+@functools.cache
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def _simplified(text: str) -> str:
+    return _t2s().convert(text)
 
 
 def score(found: list[tuple[str, tuple]], labels: list[tuple[str, tuple, str]]) -> Score:
@@ -152,7 +183,36 @@ def score_targets(draft: Draft, labels: list[Label]) -> Score:
         for label in labels
         if label.role == "target"
     ]
-    return score(found, wanted)
+    result = score(found, wanted)
+    result.reversed = reversed_targets(found, labels)
+    return result
+
+
+def reversed_targets(found: list[tuple[str, tuple]], labels: list[Label]) -> list[str]:
+    """Found targets that are not labelled as found but are labelled, in the same sentence with the
+    same value and unit, with the opposite comparator (gte ↔ lte): sentence | found key."""
+    exact = Counter(
+        (normalise_sentence(label.sentence), target_key(label.value, label.value_max, label.unit, label.comparator))
+        for label in labels
+        if label.role == "target"
+    )
+    opposite = Counter(
+        (normalise_sentence(label.sentence), label.value, label.unit, OPPOSITE[label.comparator])
+        for label in labels
+        if label.role == "target" and label.comparator in OPPOSITE
+    )
+    out = []
+    for sentence, key in found:
+        plain = normalise_sentence(sentence)
+        if exact[(plain, key)] > 0:
+            exact[(plain, key)] -= 1
+            continue
+        value, _value_max, unit, comparator = key
+        item = (plain, value, unit, comparator)
+        if opposite[item] > 0:
+            opposite[item] -= 1
+            out.append(f"{sentence} | {_describe(key)}")
+    return out
 
 
 def score_results(draft: Draft, labels: list[Label]) -> Score:
@@ -176,7 +236,7 @@ def kind_agreement(draft: Draft, labels: list[Label]) -> tuple[int, int]:
     return agree, compared
 
 
-def baseline_targets(plan: LabelledPlan, data_dir: Path = DATA_DIR) -> list[tuple[str, tuple]]:
+def baseline_targets(plan: LabelledPlan, data_dir: Path | None = None) -> list[tuple[str, tuple]]:
     """The naive extraction the drafter is measured against: the target parser on every sentence
     of the body (what the ledger import does with a measure that has no 目标指标 column)."""
     context = PlanContext(plan.year_start, plan.year_end)
@@ -187,7 +247,7 @@ def baseline_targets(plan: LabelledPlan, data_dir: Path = DATA_DIR) -> list[tupl
     return found
 
 
-def baseline_results(plan: LabelledPlan, data_dir: Path = DATA_DIR) -> list[tuple[str, tuple]]:
+def baseline_results(plan: LabelledPlan, data_dir: Path | None = None) -> list[tuple[str, tuple]]:
     """Every quantity of every sentence of the body counted as a result."""
     return [
         (sentence, (quantity.value, quantity.unit))
@@ -210,7 +270,7 @@ def _body_sentences(text: str) -> list[str]:
     return found
 
 
-def score_baseline(plan: LabelledPlan, role: str, data_dir: Path = DATA_DIR) -> Score:
+def score_baseline(plan: LabelledPlan, role: str, data_dir: Path | None = None) -> Score:
     labels = [label for label in plan.labels(data_dir) if label.role == role]
     if role == "target":
         found = baseline_targets(plan, data_dir)
@@ -222,3 +282,55 @@ def score_baseline(plan: LabelledPlan, role: str, data_dir: Path = DATA_DIR) -> 
         found = baseline_results(plan, data_dir)
         wanted = [(label.sentence, (label.value, label.unit), label.figure) for label in labels]
     return score(found, wanted)
+
+
+@dataclass
+class PlanScore:
+    plan: LabelledPlan
+    targets: Score | None  # None when the plan's targets are not all labelled
+    results: Score | None
+
+
+@dataclass
+class SetScore:
+    """One data directory scored: each plan, and the totals of targets and of results."""
+
+    name: str
+    plans: list[PlanScore]
+
+    def total(self, role: str) -> Score:
+        result = Score()
+        for plan in self.plans:
+            part = plan.targets if role == "target" else plan.results
+            if part is not None:
+                result = result + part
+        return result
+
+    @property
+    def targets(self) -> Score:
+        return self.total("target")
+
+    @property
+    def results(self) -> Score:
+        return self.total("result")
+
+
+def evaluate(data_dir: Path = DATA_DIR, name: str | None = None) -> SetScore:
+    """Draft every plan of a data directory and score it against its labels."""
+    scored = []
+    for plan in labelled_plans(data_dir):
+        draft, labels = plan.draft(), plan.labels()
+        scored.append(
+            PlanScore(
+                plan,
+                score_targets(draft, labels) if plan.targets_labelled else None,
+                score_results(draft, labels) if plan.results_labelled else None,
+            )
+        )
+    return SetScore(name or data_dir.name, scored)
+
+
+def guessed_years(plan: LabelledPlan) -> tuple[int, int] | None:
+    """The years the drafter reads from the plan's text (what the upload form proposes), to set
+    beside the labelled ones: plans.csv gives each plan's real years as its title or opening says."""
+    return guess_years(plan.text())

@@ -81,6 +81,22 @@ def is_vague(sentence: str, quantity: Quantity) -> bool:
     )
 
 
+# A sentence that reports how far a year got: 完成目标任务的157%, 与去年同期相比增长, 2025年1月至8月累计….
+REPORT_RE = re.compile(
+    r"完成[^。；;]{0,20}目标任务的\s*\d|(?:与|和)(?:去年|上年)(?:同期)?相比|同比(?:增长|下降|提高|减少)|"
+    r"比(?:上年|去年)(?:同期)?(?:增长|下降|提高|减少)|\d{4}年\d{1,2}月至\d{1,2}月|\d{4}年1[-—–~]\d{1,2}月|截至\d{4}年?\d{1,2}月"
+)
+
+
+def reported_year(sentence: str, year_start: int, year_end: int) -> int | None:
+    """The year a sentence reports on when it reads as a report of figures reached (REPORT_RE),
+    whatever its year: the year it names, else the plan's first year."""
+    if not REPORT_RE.search(sentence) or not find_quantities(sentence):
+        return None
+    years = [int(y) for y in YEAR_RE.findall(sentence) if int(y) <= year_end]
+    return max(years) if years else year_start
+
+
 def past_year(sentence: str, year_start: int) -> int | None:
     """The year a sentence reports on, when every year it names is before the plan, it has no
     word of intent (力争, 确保, 计划 …) and it gives a figure: 2023年全市城镇新增就业5.5万人

@@ -206,7 +206,8 @@ def protected_spans(text: str, *, brackets: bool = True) -> list[tuple[int, int]
             stack.append((char, index))
         elif stack and char in OPENERS[stack[-1][0]]:
             opener, begin = stack.pop()
-            if not stack:
+            # (含新增高技能人才15万人), (其中…): a part of the target before it, not an aside.
+            if not stack and not (opener in "(（" and re.match(r"\s*(?:含|其中|包括)", text[begin + 1 : index])):
                 spans.append((begin, index + 1))
     return spans
 

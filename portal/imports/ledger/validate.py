@@ -15,8 +15,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
+from django.utils.translation import gettext as _
+
 from indicators.models import Indicator, IndicatorAlias
-from indicators.parsing import ParsedTarget, PlanContext, parse_targets, strip_quotes
+from indicators.parsing import ParsedTarget, PlanContext, parse_targets, plain_number, strip_quotes
 from tasks.models import Programme
 from units.models import Region, Unit, UnitAlias
 
@@ -473,7 +475,10 @@ def validate_ledger(
             if row.get("targets"):
                 parsed = parse_targets(row.get("targets"), context)
                 for message in parsed.problems:
-                    problem(row, "targets", message, measure)
+                    if message.blocking:
+                        problem(row, "targets", message, measure)
+                    else:
+                        draft.warnings.append(Problem(place(row, "targets"), message))
                 found = parsed.targets
             else:
                 found = []
@@ -483,9 +488,22 @@ def validate_ledger(
             parsed = parse_targets(measure_text, context)
             found = parsed.targets
             for message in parsed.problems:
-                if "约数" in message:
+                if message.code == "approximate":
                     draft.warnings.append(Problem(place(row, "measure"), message))
         for target in found:
+            if target.per:
+                draft.warnings.append(
+                    Problem(
+                        place(row, "targets" if "targets" in sheet.columns else "measure"),
+                        _("目标“%(phrase)s”按%(per)s设定，登记为全年合计 %(value)s%(unit)s（按年考核）")
+                        % {
+                            "phrase": target.phrase,
+                            "per": _("每季度") if target.per == "quarter" else _("每月"),
+                            "value": plain_number(target.value),
+                            "unit": target.unit,
+                        },
+                    )
+                )
             indicator_id = catalogue.match(target.phrase)
             if indicator_id is None:
                 draft.warnings.append(

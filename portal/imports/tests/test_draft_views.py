@@ -160,3 +160,35 @@ def test_an_indicator_name_not_in_the_list_is_refused_with_the_row_named(
 def job_preview(job: ImportJob) -> dict:
     job.refresh_from_db()
     return job.preview
+
+
+SUMMARY_TEXT = (
+    "广州市人力资源和社会保障局2024年工作总结\n"
+    "一、就业形势保持稳定\n全市城镇新增就业25.3万人，帮扶失业人员再就业6.2万人。\n"
+    "二、技能培训成效明显\n开展职业技能培训12万人次。\n"
+)
+
+
+def test_a_year_end_summary_is_said_to_be_one_and_its_figures_are_offered_as_results(client, gz_admin):
+    client.force_login(gz_admin)
+    city = Region.objects.get(code="guangzhou").pk
+    page = client.post(URL, {"text": SUMMARY_TEXT, "city": city, "years": "2024", "action": "preview"}).content.decode()
+    assert "这是一份工作总结" in page and "没有生成目标" in page
+    assert "25.3万人" in page and "12万人次" in page
+    assert not ImportJob.objects.exists()
+    response = client.post(URL, {"text": SUMMARY_TEXT, "city": city, "years": "2024", "action": "download"})
+    book = load_workbook(io.BytesIO(response.content))
+    results = [(row[1], row[3]) for row in book["已完成结果"].iter_rows(min_row=2, values_only=True)]
+    assert results == [("2024", "25.3万人"), ("2024", "6.2万人"), ("2024", "12万人次")]
+    ledger = [row for row in book["工作台账"].iter_rows(values_only=True) if any(row)]
+    assert ledger[-1][0] == "序号"  # the header, and no measure under it
+
+
+def test_a_text_in_traditional_characters_says_it_was_converted(client, gz_admin, django_capture_on_commit_callbacks):
+    client.force_login(gz_admin)
+    text = "廣州市人力資源和社會保障局2025年工作要點\n（一）穩就業。一是擴大就業。確保城鎮新增就業24萬人以上。\n"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(URL, {"text": text, "city": Region.objects.get(code="guangzhou").pk, "action": "preview"})
+    page = client.get(response["Location"]).content.decode()
+    assert "已转换为简体字" in page
+    assert "确保城镇新增就业24万人以上" in page
