@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Prefetch, Q
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -28,10 +28,12 @@ from .evidence import CONTENT_TYPES
 from .figures import TargetSpec, ValueRow, approved_rows, progress, rate_of
 from .filters import MyTaskFilter, ReviewFilter
 from .forms import PeriodDueDateForm, PeriodReopenForm, ReportForm, ReviewForm
-from .models import Notification, Period, ProgressReport
+from .history import report_history
+from .models import ActualValue, Notification, Period, ProgressReport
 from .services import (
     ReportConflict,
     ReportingError,
+    ValuesInDoubt,
     evidence_delete,
     fillable_targets,
     missing_reports,
@@ -151,6 +153,9 @@ def report_edit(request: HttpRequest, measure_id: int, period_id: int, unit_id: 
             except ReportConflict as exc:
                 form.add_error(None, str(exc))
                 status = 409
+            except ValuesInDoubt as exc:
+                form.show_doubts(exc.doubts)
+                form.add_error(None, str(exc))
             except ReportingError as exc:
                 form.add_error(None, str(exc))
             else:
@@ -202,10 +207,11 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "report": report, "measure": measure, "period": period,
         "value_rows": [(t, values.get(t.pk)) for t in targets],
+        "doubtful": sum(1 for v in values.values() if v.doubt),
         "figures": _figures(measure, targets, period, report.unit_id, _stored_values(report)) if report.state == ProgressReport.State.APPROVED else [],
         "evidence": list(report.evidence.all()),
         "versions": versions,
-        "history": report.history.select_related("history_user").order_by("-history_date")[:30],
+        "history": report_history(report),
         "can_review": report.state == ProgressReport.State.SUBMITTED and access.reviews(request.user, measure),
         "can_edit": can_fill and report.is_editable and period.is_open,
         "can_correct": can_fill and is_latest and report.state == ProgressReport.State.APPROVED and period.is_open and period.start <= today,
@@ -286,6 +292,8 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     reports = (
         ProgressReport.objects.reviewable_by(request.user)
         .select_related("measure__task", "unit", "period__plan")
+        .prefetch_related(Prefetch("values", queryset=ActualValue.objects.exclude(doubt="").select_related("target"),
+                                   to_attr="doubtful_values"))
         .order_by("submitted_at")
     )
     filterset = ReviewFilter(request.GET, queryset=reports, request=request)
