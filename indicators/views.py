@@ -49,6 +49,7 @@ from .services import (
     report_return,
     report_save_draft,
     report_submit,
+    value_doubts,
 )
 from .tables import MyTaskTable, PeriodTable, ReviewTable
 
@@ -181,11 +182,17 @@ def report_edit(request: HttpRequest, measure_id: int, period_id: int, unit_id: 
 @login_required
 @require_POST
 def report_preview(request: HttpRequest, measure_id: int, period_id: int, unit_id: int) -> HttpResponse:
-    """htmx: the cumulative figure and completion as the user types."""
+    """htmx: the cumulative figure, the completion and any doubt as the user types."""
     measure, period, unit = access.get_fill_context_for_user(request.user, measure_id, period_id, unit_id)
     targets = fillable_targets(measure=measure, period=period, unit_id=unit.pk)
-    form = ReportForm(request.POST, targets=targets)
-    return render(request, "reporting/_figures.html", {"figures": _figures(measure, targets, period, unit.pk, _typed_values(form))})
+    typed = _typed_values(ReportForm(request.POST, targets=targets))
+    figures = _figures(measure, targets, period, unit.pk, typed)
+    # Doubts as one types, before the save asks to confirm them.
+    doubts = value_doubts(targets=targets, unit_id=unit.pk, period_start=period.start,
+                          values={pk: value for pk, (value, _num, _den) in typed.items()})
+    for figure in figures:
+        figure["doubt"] = doubts.get(figure["target"].pk, "")
+    return render(request, "reporting/_figures.html", {"figures": figures})
 
 
 # --- One report: read, review, correct ---------------------------------------------------

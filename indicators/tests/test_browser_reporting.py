@@ -37,6 +37,14 @@ def demo(transactional_db):
     return ids
 
 
+def watched_page(browser):
+    """A new page, and the list its script errors go to."""
+    page = browser.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    return page, errors
+
+
 def log_in(page, base: str, username: str) -> None:
     page.goto(f"{base}/accounts/login/")
     page.fill("#id_username", username)
@@ -52,9 +60,7 @@ def log_out(page) -> None:
 
 def test_a_report_goes_from_staff_to_reviewer_and_back_until_approved(live_server, demo, browser):
     base = live_server.url
-    page = browser.new_page()
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
+    page, errors = watched_page(browser)
 
     # Staff: 我的任务 → the measure's row for 2024 Q1 → fill, watch the figures, submit.
     log_in(page, base, "zs_staff")
@@ -136,9 +142,7 @@ def test_a_report_goes_from_staff_to_reviewer_and_back_until_approved(live_serve
 
 def test_staff_types_1_wan_confirms_the_doubt_and_the_reviewer_sees_it(live_server, demo, browser):
     base = live_server.url
-    page = browser.new_page()
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
+    page, errors = watched_page(browser)
     log_in(page, base, "zs_staff")
     page.goto(f"{base}{demo['fill_q1']}")  # 2024 Q1, the bureau's form
     page.wait_for_load_state("load")
@@ -148,6 +152,7 @@ def test_staff_types_1_wan_confirms_the_doubt_and_the_reviewer_sees_it(live_serv
     figure = page.locator("#figures tr.figure-row").first
     expect(figure.locator(".cumulative")).to_have_text("1万个")
     expect(figure.locator(".completion")).to_contain_text("100%（实际 16,666.7%）")
+    expect(figure.locator(".doubt")).to_contain_text("超过目标值 60个 的10倍")  # warned while typing
     page.fill("#id_narrative", "一季度募集见习岗位1万个。")
     page.click("#save-draft")
     # 10 000 against 60 a year: the form asks before it saves anything.

@@ -117,6 +117,14 @@ def test_the_form_shows_the_reasons_and_saves_only_once_the_box_is_ticked(client
     assert ActualValue.objects.get().doubt == shown
 
 
+def test_the_figures_beside_the_form_warn_while_one_types(client, measure, target, period, people, unit_of):
+    client.force_login(people["lead_staff"])
+    preview = reverse("reporting:report_preview", args=[measure.pk, period.pk, unit_of(BUREAU_NAME).pk])
+    body = client.post(preview, {f"value_{target.pk}": "1万"}).content.decode()
+    assert "数值存疑" in body and "10000个 超过目标值 60个 的10倍" in body
+    assert "数值存疑" not in client.post(preview, {f"value_{target.pk}": "25"}).content.decode()
+
+
 def test_an_ordinary_value_saves_without_a_question(client, measure, target, period, people, unit_of):
     client.force_login(people["lead_staff"])
     response = client.post(_form_url(measure, period, unit_of(BUREAU_NAME)),
