@@ -1,10 +1,9 @@
-from decimal import Decimal
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import ProgressReport, Target, TargetKind
 from .services import ReportInput, ValueInput
+from .values import TypedNumberField
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -22,20 +21,19 @@ class MultipleFileField(forms.FileField):
         return [super().clean(data, initial)] if data else []
 
 
-def _number(label: str) -> forms.DecimalField:
-    return forms.DecimalField(
-        label=label, required=False, min_value=Decimal(0), max_digits=20, decimal_places=4,
-        widget=forms.NumberInput(attrs={"class": "form-control", "step": "any", "min": "0", "inputmode": "decimal"}),
-        error_messages={"invalid": _("请输入数字。"), "min_value": _("数值不能为负数。"),
-                        "max_digits": _("数字位数过多。"), "max_decimal_places": _("最多保留4位小数。")},
-    )
-
-
 class ReportForm(forms.Form):
     """One unit's report for one measure and period; one number (or a numerator and a
-    denominator, for a rate) per target the unit reports on."""
+    denominator, for a rate) per target the unit reports on, typed as people write it
+    (1.5万, 12%) and read in the target's unit.
+
+    Implausible values come back with their reasons (`show_doubts`) and are saved once the
+    filer ticks `confirm_doubts`: what he confirms is the reasons he was shown
+    (`doubts_shown`), so a value changed after that is judged afresh."""
 
     revision = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    confirm_doubts = forms.BooleanField(label=_("数值无误，确认提交"), required=False,
+                                        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))
+    doubts_shown = forms.CharField(required=False, widget=forms.HiddenInput)
     narrative = forms.CharField(
         label=_("进展情况"), required=False, max_length=5000,
         widget=forms.Textarea(attrs={"class": "form-control", "rows": 4}),
@@ -57,6 +55,9 @@ class ReportForm(forms.Form):
 
     def __init__(self, *args, targets: list[Target], report: ProgressReport | None = None, **kwargs):
         self.targets = targets
+        # The doubts beside the values: those confirmed before, or those now to confirm.
+        self.doubts: dict[int, str] = {}
+        self.doubts_pending = False
         if report is not None and "initial" not in kwargs:
             initial = {
                 "revision": report.revision, "narrative": report.narrative, "problems": report.problems,
@@ -66,23 +67,39 @@ class ReportForm(forms.Form):
                 initial[f"value_{value.target_id}"] = value.value
                 initial[f"num_{value.target_id}"] = value.numerator
                 initial[f"den_{value.target_id}"] = value.denominator
+                if value.doubt:
+                    self.doubts[value.target_id] = value.doubt
             kwargs["initial"] = initial
         super().__init__(*args, **kwargs)
         for target in targets:
             if target.kind == TargetKind.RATE:
-                self.fields[f"num_{target.pk}"] = _number(_("分子"))
-                self.fields[f"den_{target.pk}"] = _number(_("分母"))
+                self.fields[f"num_{target.pk}"] = TypedNumberField(label=_("分子"), required=False)
+                self.fields[f"den_{target.pk}"] = TypedNumberField(label=_("分母"), required=False)
             else:
                 label = _("当前水平") if target.kind in {TargetKind.STOCK, TargetKind.CEILING} else _("本期数值")
-                self.fields[f"value_{target.pk}"] = _number(label)
+                self.fields[f"value_{target.pk}"] = TypedNumberField(label=label, unit=target.unit, required=False)
+
+    def show_doubts(self, doubts: dict[int, str]) -> None:
+        """Ask for confirmation of these doubts: the reasons beside their values, the box unticked."""
+        self.doubts = doubts
+        self.doubts_pending = True
+        self.data = self.data.copy()
+        self.data["doubts_shown"] = "\n".join(doubts.values())
+        self.data.pop("confirm_doubts", None)
 
     def target_rows(self):
-        """(target, its bound fields) for the template."""
+        """(target, its bound fields, the doubt about its value) for the template."""
         for target in self.targets:
             if target.kind == TargetKind.RATE:
-                yield target, [self[f"num_{target.pk}"], self[f"den_{target.pk}"]]
+                fields = [self[f"num_{target.pk}"], self[f"den_{target.pk}"]]
             else:
-                yield target, [self[f"value_{target.pk}"]]
+                fields = [self[f"value_{target.pk}"]]
+            yield target, fields, self.doubts.get(target.pk, "")
+
+    def _confirmed_doubts(self) -> frozenset[str]:
+        if not self.cleaned_data.get("confirm_doubts"):
+            return frozenset()
+        return frozenset(line for line in self.cleaned_data.get("doubts_shown", "").splitlines() if line)
 
     def to_input(self) -> ReportInput:
         data = self.cleaned_data
@@ -96,7 +113,7 @@ class ReportForm(forms.Form):
             )
         return ReportInput(
             narrative=data["narrative"], problems=data["problems"], next_steps=data["next_steps"],
-            self_status=data["self_status"], values=values,
+            self_status=data["self_status"], values=values, confirmed_doubts=self._confirmed_doubts(),
         )
 
 

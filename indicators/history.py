@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,6 +14,7 @@ from tasks.models import Measure, Responsibility
 from units.models import Unit
 
 from .models import ActualValue, Period, ProgressReport, Target
+from .parsing import plain_number
 
 SKIP = {"id", "history_id", "history_date", "history_user", "history_user_id", "history_type",
         "history_change_reason", "updated_at", "revision", "created_at", "updated_by", "created_by"}
@@ -43,6 +45,8 @@ def _fields(model) -> list:
 def _display(model_field, value, names: dict) -> str:
     if isinstance(value, datetime):
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, Decimal):
+        return plain_number(value)  # 10000, not 10000.0000
     if model_field.choices:
         return _short(dict(model_field.flatchoices).get(value, value))
     if model_field.is_relation:
@@ -86,6 +90,22 @@ def _diffs(records, model, names: dict, label, only_ids=None) -> list[Change]:
             ))
             previous = record
     return changes
+
+
+def report_history(report: ProgressReport, *, limit: int = 60) -> list[Change]:
+    """What was recorded about one report and its values (a doubted value's reason
+    included), newest first."""
+    report_records = list(report.history.select_related("history_user"))
+    value_records = list(ActualValue.history.filter(report_id=report.pk).select_related("history_user"))
+    names: dict = {(Target, pk): phrase for pk, phrase in Target.objects.filter(
+        pk__in={v.target_id for v in value_records}).values_list("pk", "phrase")}
+    names[(Unit, report.unit_id)] = report.unit.name
+    names[(Period, report.period_id)] = report.period.label
+    changes = _diffs(report_records, ProgressReport, names, lambda r: _("报告"))
+    changes += _diffs(value_records, ActualValue, names, lambda v: _("实际值 %(target)s") % {
+        "target": _short(names.get((Target, v.target_id), v.target_id), 24)})
+    changes.sort(key=lambda c: c.when, reverse=True)
+    return changes[:limit]
 
 
 def measure_history(measure: Measure, *, report_ids: set[int], limit: int = 300) -> list[Change]:

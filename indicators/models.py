@@ -256,7 +256,9 @@ class ProgressReport(models.Model):
 class ActualValue(models.Model):
     """The value a report gives for one target; it counts once its report is approved.
 
-    Rates are carried as numerator and denominator so that units combine honestly.
+    Rates are carried as numerator and denominator so that units combine honestly. A value
+    the filer confirmed although it looked implausible (indicators.services.doubts) keeps
+    the reason it was doubted, for the reviewer and the history.
     """
 
     report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="values")
@@ -264,6 +266,8 @@ class ActualValue(models.Model):
     value = models.DecimalField(_("实际值"), max_digits=20, decimal_places=4, null=True, blank=True)
     numerator = models.DecimalField(_("分子"), max_digits=20, decimal_places=4, null=True, blank=True)
     denominator = models.DecimalField(_("分母"), max_digits=20, decimal_places=4, null=True, blank=True)
+    doubt = models.CharField(_("存疑原因"), max_length=500, blank=True,
+                             help_text=_("数值异常、经填报人确认提交的原因"))
 
     history = HistoricalRecords()
 

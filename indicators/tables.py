@@ -91,12 +91,15 @@ class ReviewTable(PortalTable):
     unit = tables.Column(verbose_name=_("填报单位"), accessor="unit__name")
     version = tables.Column(verbose_name=_("版本"))
     submitted_at = tables.DateTimeColumn(verbose_name=_("提交时间"), format="Y-m-d H:i")
+    # The values the filer confirmed although they looked wrong (prefetched as doubtful_values).
+    doubts = tables.TemplateColumn(template_name="reporting/_review_doubts.html", verbose_name=_("数值提示"),
+                                   orderable=False, empty_values=())
     actions = tables.Column(verbose_name="", empty_values=(), orderable=False, exclude_from_export=True)
 
     class Meta(PortalTable.Meta):
         model = ProgressReport
-        fields = ("period", "plan", "code", "measure", "unit", "version", "submitted_at", "actions")
-        row_attrs = {"class": "review-row"}
+        fields = ("period", "plan", "code", "measure", "unit", "version", "submitted_at", "doubts", "actions")
+        row_attrs = {"class": lambda record: "review-row doubtful" if record.doubtful_values else "review-row"}
 
     def render_period(self, record):
         return record.period.label

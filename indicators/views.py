@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Prefetch, Q
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -28,10 +28,12 @@ from .evidence import CONTENT_TYPES
 from .figures import TargetSpec, ValueRow, approved_rows, progress, rate_of
 from .filters import MyTaskFilter, ReviewFilter
 from .forms import PeriodDueDateForm, PeriodReopenForm, ReportForm, ReviewForm
-from .models import Notification, Period, ProgressReport
+from .history import report_history
+from .models import ActualValue, Notification, Period, ProgressReport
 from .services import (
     ReportConflict,
     ReportingError,
+    ValuesInDoubt,
     evidence_delete,
     fillable_targets,
     missing_reports,
@@ -47,6 +49,7 @@ from .services import (
     report_return,
     report_save_draft,
     report_submit,
+    value_doubts,
 )
 from .tables import MyTaskTable, PeriodTable, ReviewTable
 
@@ -151,6 +154,9 @@ def report_edit(request: HttpRequest, measure_id: int, period_id: int, unit_id: 
             except ReportConflict as exc:
                 form.add_error(None, str(exc))
                 status = 409
+            except ValuesInDoubt as exc:
+                form.show_doubts(exc.doubts)
+                form.add_error(None, str(exc))
             except ReportingError as exc:
                 form.add_error(None, str(exc))
             else:
@@ -176,11 +182,17 @@ def report_edit(request: HttpRequest, measure_id: int, period_id: int, unit_id: 
 @login_required
 @require_POST
 def report_preview(request: HttpRequest, measure_id: int, period_id: int, unit_id: int) -> HttpResponse:
-    """htmx: the cumulative figure and completion as the user types."""
+    """htmx: the cumulative figure, the completion and any doubt as the user types."""
     measure, period, unit = access.get_fill_context_for_user(request.user, measure_id, period_id, unit_id)
     targets = fillable_targets(measure=measure, period=period, unit_id=unit.pk)
-    form = ReportForm(request.POST, targets=targets)
-    return render(request, "reporting/_figures.html", {"figures": _figures(measure, targets, period, unit.pk, _typed_values(form))})
+    typed = _typed_values(ReportForm(request.POST, targets=targets))
+    figures = _figures(measure, targets, period, unit.pk, typed)
+    # Doubts as one types, before the save asks to confirm them.
+    doubts = value_doubts(targets=targets, unit_id=unit.pk, period_start=period.start,
+                          values={pk: value for pk, (value, _num, _den) in typed.items()})
+    for figure in figures:
+        figure["doubt"] = doubts.get(figure["target"].pk, "")
+    return render(request, "reporting/_figures.html", {"figures": figures})
 
 
 # --- One report: read, review, correct ---------------------------------------------------
@@ -202,10 +214,11 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "report": report, "measure": measure, "period": period,
         "value_rows": [(t, values.get(t.pk)) for t in targets],
+        "doubtful": sum(1 for v in values.values() if v.doubt),
         "figures": _figures(measure, targets, period, report.unit_id, _stored_values(report)) if report.state == ProgressReport.State.APPROVED else [],
         "evidence": list(report.evidence.all()),
         "versions": versions,
-        "history": report.history.select_related("history_user").order_by("-history_date")[:30],
+        "history": report_history(report),
         "can_review": report.state == ProgressReport.State.SUBMITTED and access.reviews(request.user, measure),
         "can_edit": can_fill and report.is_editable and period.is_open,
         "can_correct": can_fill and is_latest and report.state == ProgressReport.State.APPROVED and period.is_open and period.start <= today,
@@ -286,6 +299,8 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     reports = (
         ProgressReport.objects.reviewable_by(request.user)
         .select_related("measure__task", "unit", "period__plan")
+        .prefetch_related(Prefetch("values", queryset=ActualValue.objects.exclude(doubt="").select_related("target"),
+                                   to_attr="doubtful_values"))
         .order_by("submitted_at")
     )
     filterset = ReviewFilter(request.GET, queryset=reports, request=request)

@@ -3,6 +3,7 @@
 - `reference` — the indicator catalogue and the results cities reported, from the fixtures;
 - `periods` — reporting periods: created with a plan, closed, reopened, their due dates;
 - `reports` — a unit's report for a period: draft, values, evidence, submit, correction;
+- `doubts` — values that look implausible, confirmed by the filer and shown to the reviewer;
 - `review` — the lead unit's reviewers approve or return a report;
 - `reminders` — 催办: the daily job, escalation and an admin's reminder by hand;
 - `notifications` — 通知 sent to the people of a unit, and marked read.
@@ -10,6 +11,7 @@
 Callers import the public names from here (`from indicators.services import report_submit`).
 """
 
+from .doubts import ValuesInDoubt, value_doubts
 from .errors import ReportConflict, ReportingError
 from .notifications import notification_mark_read, notifications_mark_all_read
 from .periods import period_close, period_due_date, period_reopen, period_set_due_date, periods_create_for_plan
@@ -34,6 +36,7 @@ __all__ = [
     "ReportInput",
     "ReportingError",
     "ValueInput",
+    "ValuesInDoubt",
     "evidence_add",
     "evidence_delete",
     "fillable_targets",
@@ -54,4 +57,5 @@ __all__ = [
     "report_save_draft",
     "report_submit",
     "results_load_csv",
+    "value_doubts",
 ]

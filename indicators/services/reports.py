@@ -23,6 +23,7 @@ from units.models import Membership, Unit
 from ..evidence import EvidenceRefused, check_evidence_file
 from ..figures import rate_of
 from ..models import ActualValue, Evidence, Notification, Period, ProgressReport, Target, TargetKind
+from .doubts import ValuesInDoubt, value_doubts
 from .errors import ReportConflict, ReportingError
 from .notifications import notify, report_title, unit_users
 
@@ -46,6 +47,8 @@ class ReportInput:
     next_steps: str = ""
     self_status: str = ""
     values: dict[int, ValueInput] = field(default_factory=dict)
+    # The doubts (services.doubts) the filer was shown and confirmed, as their reasons read.
+    confirmed_doubts: frozenset[str] = frozenset()
 
 
 def fillable_targets(*, measure: Measure, period: Period, unit_id: int) -> list[Target]:
@@ -91,7 +94,26 @@ def _conflict(report: ProgressReport) -> ReportConflict:
     )
 
 
-def _write_values(report: ProgressReport, targets: list[Target], data: ReportInput, user) -> None:
+def _period_value(target: Target, given: ValueInput) -> Decimal | None:
+    if target.kind == TargetKind.RATE:
+        return rate_of(given.numerator, given.denominator)
+    return given.value
+
+
+def _check_doubts(report: ProgressReport, period: Period, targets: list[Target], data: ReportInput) -> dict[int, str]:
+    """The doubts about the values given, once each is confirmed: in this form, or before
+    (the stored value already carries the same reason). Raises ValuesInDoubt otherwise."""
+    values = {t.pk: _period_value(t, data.values.get(t.pk) or ValueInput(t.pk)) for t in targets}
+    doubts = value_doubts(targets=targets, unit_id=report.unit_id, period_start=period.start, values=values)
+    stored = {v.target_id: v.doubt for v in report.values.all()} if report.pk else {}
+    unconfirmed = {pk: reason for pk, reason in doubts.items()
+                   if reason not in data.confirmed_doubts and stored.get(pk) != reason}
+    if unconfirmed:
+        raise ValuesInDoubt(doubts)
+    return doubts
+
+
+def _write_values(report: ProgressReport, targets: list[Target], data: ReportInput, user, doubts: dict[int, str]) -> None:
     existing = {v.target_id: v for v in report.values.all()}
     for target in targets:
         given = data.values.get(target.pk) or ValueInput(target.pk)
@@ -100,10 +122,8 @@ def _write_values(report: ProgressReport, targets: list[Target], data: ReportInp
             if current is not None:
                 with_history_user(current, user).delete()
             continue
-        value = given.value
-        if target.kind == TargetKind.RATE:
-            value = rate_of(given.numerator, given.denominator)
-        fields = {"value": value, "numerator": given.numerator, "denominator": given.denominator}
+        fields = {"value": _period_value(target, given), "numerator": given.numerator,
+                  "denominator": given.denominator, "doubt": doubts.get(target.pk, "")}
         if current is None:
             with_history_user(ActualValue(report=report, target=target, **fields), user).save()
         elif any(getattr(current, name) != fields[name] for name in fields):
@@ -148,7 +168,8 @@ def report_save_draft(
     """Save the unit's report for the period as a draft.
 
     `revision` is the report's revision the user's form was built from (None for a new one):
-    if someone saved in between, the save is refused and nothing is written.
+    if someone saved in between, the save is refused and nothing is written. Implausible
+    values are refused (ValuesInDoubt) until the filer confirms them, and keep the reason.
     """
     today = today or timezone.localdate()
     _check_can_fill(user, measure, unit)
@@ -182,6 +203,7 @@ def report_save_draft(
             raise ReportingError(_("报告已提交，正在等待审核，不能修改。"))
         if revision != report.revision:
             raise _conflict(report)
+    doubts = _check_doubts(report, period, targets, data)
     report.narrative = data.narrative.strip()
     report.problems = data.problems.strip()
     report.next_steps = data.next_steps.strip()
@@ -195,7 +217,7 @@ def report_save_draft(
     except IntegrityError:
         # Two people created the same new report at once: the other one was first.
         raise ReportConflict(_("同一份报告刚刚已由其他人创建，您的内容没有保存。请重新打开报告，在最新内容上修改。")) from None
-    _write_values(report, targets, data, user)
+    _write_values(report, targets, data, user, doubts)
     for file in files:
         evidence_add(report=report, user=user, file=file)
     return report
@@ -295,7 +317,7 @@ def report_correct(*, report: ProgressReport, user, today: date | None = None) -
         raise ReportConflict(_("已有人开始更正这份报告，请刷新页面。")) from None
     for value in report.values.all():
         with_history_user(ActualValue(report=correction, target_id=value.target_id, value=value.value,
-                              numerator=value.numerator, denominator=value.denominator), user).save()
+                              numerator=value.numerator, denominator=value.denominator, doubt=value.doubt), user).save()
     Evidence.objects.bulk_create(
         Evidence(report=correction, file=e.file.name, name=e.name, kind=e.kind, size=e.size,
                  uploaded_by=e.uploaded_by, uploaded_at=e.uploaded_at)

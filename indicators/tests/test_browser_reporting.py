@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 from django.core.management import call_command
 from django.db import connections
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from indicators.models import Period, ProgressReport
@@ -26,11 +27,22 @@ def demo(transactional_db):
     # start the measure from no report (the demo may add sample progress for the dashboards).
     Period.objects.filter(plan=measure.task.plan, start=date(2024, 1, 1)).update(is_open=True)
     ProgressReport.objects.filter(measure=measure).delete()
-    ids = {"measure": measure.pk, "plan": measure.task.plan_id}
+    q1 = Period.objects.get(plan=measure.task.plan, start=date(2024, 1, 1))
+    bureau = measure.responsibilities.get(role="lead").unit_id
+    ids = {"measure": measure.pk, "plan": measure.task.plan_id,
+           "fill_q1": reverse("reporting:report_edit", args=[measure.pk, q1.pk, bureau])}
     # Playwright's sync API runs in greenlets with their own context: close this context's
     # connection here, or it outlives the test and blocks dropping the test database.
     connections.close_all()
     return ids
+
+
+def watched_page(browser):
+    """A new page, and the list its script errors go to."""
+    page = browser.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    return page, errors
 
 
 def log_in(page, base: str, username: str) -> None:
@@ -48,9 +60,7 @@ def log_out(page) -> None:
 
 def test_a_report_goes_from_staff_to_reviewer_and_back_until_approved(live_server, demo, browser):
     base = live_server.url
-    page = browser.new_page()
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
+    page, errors = watched_page(browser)
 
     # Staff: 我的任务 → the measure's row for 2024 Q1 → fill, watch the figures, submit.
     log_in(page, base, "zs_staff")
@@ -67,7 +77,7 @@ def test_a_report_goes_from_staff_to_reviewer_and_back_until_approved(live_serve
     row.locator("a.fill").click()
     expect(page.locator("h1")).to_contain_text("2024年第1季度")
     page.wait_for_load_state("load")  # htmx, loaded at the end of the page, listens from here on
-    value = page.locator("#targets input[type=number]")
+    value = page.locator("#targets input.typed-number")
     value.fill("25")
     figure = page.locator("#figures tr.figure-row").first
     expect(figure.locator(".cumulative")).to_have_text("25个")  # 60 个 a year: 41.7 %
@@ -98,9 +108,9 @@ def test_a_report_goes_from_staff_to_reviewer_and_back_until_approved(live_serve
     expect(page.locator("#review-comment")).to_contain_text("请补充见习岗位的企业名单。")
     page.click("#edit-report")
     expect(page.locator("#review-comment")).to_contain_text("请补充见习岗位的企业名单。")
-    expect(page.locator("#targets input[type=number]")).to_be_visible()
+    expect(page.locator("#targets input.typed-number")).to_be_visible()
     page.wait_for_load_state("load")
-    page.locator("#targets input[type=number]").fill("30")
+    page.locator("#targets input.typed-number").fill("30")
     expect(page.locator("#figures tr.figure-row .cumulative").first).to_have_text("30个")
     page.fill("#id_narrative", "一季度募集青年见习岗位30个，企业名单见附件。")
     page.click("#submit-report")
@@ -127,6 +137,45 @@ def test_a_report_goes_from_staff_to_reviewer_and_back_until_approved(live_serve
     expect(history).to_contain_text("已退回 → 草稿")
     expect(history).to_contain_text("已提交 → 已通过")
     expect(history).to_contain_text("系统导入")  # the ledger import, a bulk write
+    assert errors == []
+
+
+def test_staff_types_1_wan_confirms_the_doubt_and_the_reviewer_sees_it(live_server, demo, browser):
+    base = live_server.url
+    page, errors = watched_page(browser)
+    log_in(page, base, "zs_staff")
+    page.goto(f"{base}{demo['fill_q1']}")  # 2024 Q1, the bureau's form
+    page.wait_for_load_state("load")
+    value = page.locator("#targets input.typed-number")
+    expect(value).to_have_attribute("inputmode", "decimal")
+    value.fill("1万")
+    figure = page.locator("#figures tr.figure-row").first
+    expect(figure.locator(".cumulative")).to_have_text("1万个")
+    expect(figure.locator(".completion")).to_contain_text("100%（实际 16,666.7%）")
+    expect(figure.locator(".doubt")).to_contain_text("超过目标值 60个 的10倍")  # warned while typing
+    page.fill("#id_narrative", "一季度募集见习岗位1万个。")
+    page.click("#save-draft")
+    # 10 000 against 60 a year: the form asks before it saves anything.
+    expect(page.locator("#doubts")).to_contain_text("10000个 超过目标值 60个 的10倍")
+    expect(page.locator("#report-state")).to_have_text("未填报")
+    page.check("#id_confirm_doubts")
+    page.click("#save-draft")
+    expect(page.locator(".alert-success")).to_contain_text("草稿已保存")
+    expect(page.locator("#targets input.typed-number")).to_have_value("10000")
+    expect(page.locator("#targets .doubt")).to_contain_text("数值存疑")
+    page.click("#submit-report")
+    expect(page.locator("#report-state")).to_have_text("已提交")
+    log_out(page)
+
+    log_in(page, base, "zs_reviewer")
+    page.click("nav >> text=审核")
+    row = page.locator("tr.review-row", has_text="4.1")
+    expect(row).to_contain_text("数值存疑")
+    expect(row).to_contain_text("10000个 超过目标值 60个 的10倍")
+    row.locator("a.review").click()
+    expect(page.locator("#report-values")).to_contain_text("1万个")
+    expect(page.locator("#report-values .doubt")).to_contain_text("超过目标值")
+    expect(page.locator("#report-history")).to_contain_text("存疑原因：10000个 超过目标值 60个 的10倍")
     assert errors == []
 
 

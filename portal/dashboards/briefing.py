@@ -18,7 +18,7 @@ from . import rollups
 from .models import Status
 from portal.templatetags.portal_tags import amount
 
-from .templatetags.dashboards_tags import month, pct
+from .templatetags.dashboards_tags import month, pct, target_pct
 
 LABELS = dict(Status.choices)
 FILLS = {
@@ -127,7 +127,7 @@ def programme_briefing(board) -> Briefing:
                 indicators.rows.append([
                     comparison.indicator.name, names.get(city_id, ""), f"{row.plan.title}（{month(point.as_of)}）",
                     row.target.phrase, actual + (f"（{_('示例数据')}）" if point.sample else ""),
-                    pct(point.completion), str(LABELS[point.status]), published,
+                    target_pct(point.completion), str(LABELS[point.status]), published,
                 ])
     sample = any(s is not None and s.has_sample for _c, s in board.rows)
     return Briefing(title, board.as_of, sample, [cities, indicators, _lagging_measures_table(board.lagging_measures)])

@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django import template
+from django.utils.translation import gettext as _
 
 from indicators.parsing import plain_number
 
@@ -21,6 +22,19 @@ def amount(value, unit: str = "") -> str:
     if abs(value) >= 100_000_000 and value % 1_000_000 == 0:
         return f"{plain_number(value / 100_000_000)}亿{unit}"
     return f"{plain_number(value / 10000)}万{unit}"
+
+
+@register.filter
+def completion(percent) -> str:
+    """A target's completion in percent: 41.7 → 41.7%; past the target, 100% with the real
+    figure beside it (50000000 → 100%（实际 50,000,000%）), so that no bar or column runs off
+    the page and an implausible figure still shows."""
+    if percent is None or percent == "":
+        return ""
+    percent = Decimal(percent)
+    if percent > 100:
+        return _("100%%（实际 %(real)s%%）") % {"real": format(percent.normalize(), ",f")}
+    return f"{percent}%"
 
 
 @register.simple_tag

@@ -1,10 +1,13 @@
 import functools
+from decimal import Decimal
 
 from django import template
 from django.urls import reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+
+from portal.templatetags.portal_tags import amount, completion
 
 from ..models import Status
 
@@ -29,6 +32,15 @@ def pct(value) -> str:
     if value is None or value == "":
         return "—"
     return f"{float(value) * 100:.1f}%"
+
+
+@register.filter
+def target_pct(value) -> str:
+    """One target's completion (a fraction, uncapped): 0.572 → 57.2%; 500000 → 100%（实际
+    50,000,000%）. A tally's completion is a mean of capped ones: `pct`."""
+    if value is None or value == "":
+        return "—"
+    return completion((Decimal(str(value)) * 100).quantize(Decimal("0.1")))
 
 
 @register.filter
@@ -137,8 +149,6 @@ def ranking_rows(rows) -> str:
 def comparison_rows(board) -> str:
     """The <tr>s of the programme dashboard's indicator comparison: one row per indicator,
     a cell per city with its targets' figures, then the results the city published."""
-    from portal.templatetags.portal_tags import amount
-
     published = escape(_("已公布"))
     parts = []
     for comparison in board.comparisons:
@@ -151,7 +161,7 @@ def comparison_rows(board) -> str:
                 actual = "—" if point.actual is None else amount(point.actual, row.target.unit)
                 lines.append(
                     f'<div class="mb-1"><div>{escape(_short(row.target.phrase, 40))}</div>'
-                    f"<div>{status_badge(point.status)} {escape(actual)} · {pct(point.completion)} "
+                    f"<div>{status_badge(point.status)} {escape(actual)} · {escape(target_pct(point.completion))} "
                     f'<span class="text-muted">（{years}，{escape(month(point.as_of))}）</span>'
                     f"{_sample_badge(point.sample)}</div></div>"
                 )
