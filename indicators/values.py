@@ -17,13 +17,12 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.utils.translation import gettext as _
 
-from .parsing import UNITS, plain_number
+from .quantities import MULTIPLIERS, UNITS, plain_number
 from .textnorm import CHINESE_DIGITS, chinese_to_int, normalise
 
 # What an ActualValue holds (max_digits=20, decimal_places=4).
 PLACES = 4
 MAX_INTEGER_DIGITS = 16
-MULTIPLIERS = {"千": 1_000, "万": 10_000, "亿": 100_000_000}
 _DIGITS = re.compile(r"(?P<number>\d+(?:\.\d+)?|\.\d+)(?P<mult>[千万亿]*)")
 _CHINESE = re.compile(r"[零〇一二两三四五六七八九十百千万亿]+")
 _SPACES = re.compile(r"\s+")
