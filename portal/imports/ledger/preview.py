@@ -20,6 +20,7 @@ from .write import compare, load_plan_state
 
 STATUS_LABELS = {"create": "新增", "update": "更新", "unchanged": "未变", "error": "错误"}
 STATUSES = tuple(STATUS_LABELS)
+FIRST_TASKS = 8  # tasks listed in the preview, so that a wrong grouping is seen before a write
 
 
 @dataclass(slots=True)
@@ -57,6 +58,9 @@ class LedgerPreview:
     plan_exists: bool = False
     measure_count: int = 0
     target_count: int = 0
+    task_count: int = 0
+    first_tasks: list[str] = field(default_factory=list)  # "3. 强化青年群体就业扶持（4 项措施）"
+    task_layout: str = ""  # how the file's tasks were told apart, in words
     edited_rows: int = 0  # rows the admin corrected in the preview
     results: list[ResultLine] = field(default_factory=list)  # the rows of a results sheet (已完成结果)
 
@@ -196,6 +200,9 @@ def ledger_preview(
         kept_targets=len(diff.targets_kept),
         plan_exists=plan is not None and plan.pk is not None,
         measure_count=len(draft.measures),
+        task_count=len(draft.tasks),
+        first_tasks=[f"{t.number}. {t.title}（{len(t.measures)} 项措施）" for t in draft.tasks[:FIRST_TASKS]],
+        task_layout=draft.layout.description if draft.layout else "",
         target_count=draft.target_count,
         edited_rows=len(edited_rows),
         results=results.lines if results else [],

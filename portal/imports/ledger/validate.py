@@ -20,12 +20,12 @@ from indicators.parsing import ParsedTarget, PlanContext, parse_targets, strip_q
 from tasks.models import Programme
 from units.models import Region, Unit, UnitAlias
 
+from .grouping import TaskLayout, task_layout, task_number_of, task_title
 from .read import FIELD_LABELS, INFORMATIONAL_FIELDS, RESULT_FIELD_LABELS, LedgerRow, LedgerSheet
 
 CHINESE_NUMERALS = "一二三四五六七八九十"
 SECTION_NUMBER_RE = re.compile(rf"^[(（]?([{CHINESE_NUMERALS}]+)[)）]?[、.．]?\s*(.*)$", re.S)
 DIGITS_RE = re.compile(r"\d+(?:\.\d+)?")
-TASK_NUMBER_RE = re.compile(r"^\s*(\d+)\s*[.．、]?\s*(.*)$", re.S)
 NOTE_RE = re.compile(r"^\s*(注|备注|说明|填表说明|填报说明|附注|填表人|审核人|联系人|制表)\s*[:：]")
 UNIT_SEPARATORS = "、，,；;/／\n"
 COLLECTIVE_UNITS = {
@@ -123,6 +123,7 @@ class LedgerDraft:
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     unknown_units: dict[str, list[Place]] = field(default_factory=dict)
+    layout: TaskLayout | None = None
     # Filled by without_bad_rows(): what the file holds but this import leaves alone.
     skipped_measures: set[tuple[int, int]] = field(default_factory=set)
     skipped_tasks: set[int] = field(default_factory=set)
@@ -380,6 +381,14 @@ def validate_ledger(
     has_support_column = "support" in sheet.columns
     seen_rows: dict[tuple, int] = {}
     task: DraftTask | None = None
+    tasks_by_key: dict[tuple, DraftTask] = {}
+    layout = task_layout(
+        [row for row in sheet.rows if row.get("measure") and not _section_of(row) and not _is_note(row)],
+        has_task_column="task" in sheet.columns,
+    )
+    draft.layout = layout
+    if not layout.has_task_column:
+        draft.warnings.append(Problem(header_place, layout.description))
     section_seq = None
 
     def place(row: LedgerRow, field_name: str = "") -> Place:
@@ -414,23 +423,16 @@ def validate_ledger(
             continue
         seen_rows[signature] = row.number
 
-        seq_text, title_text = row.get("seq"), row.get("task")
-        number = _task_number(seq_text, title_text)
-        title = TASK_NUMBER_RE.sub(r"\2", title_text).strip().rstrip("。") if title_text else ""
-        if task is None or (number is not None and number != task.number) or (
-            number is None and title and title != task.title
-        ):
-            if number is None:
-                number = (task.number + 1) if task else 1
+        task = _task_for(row, layout, task, tasks_by_key, draft, section_seq)
+        if task.place is None:
+            task.place = place(row)
             programme_name = row.get("programme")
-            programme_id = programmes.get(programme_name) if programme_name else (
+            task.programme_id = programmes.get(programme_name) if programme_name else (
                 default_programme.pk if default_programme else None
             )
-            task = DraftTask(number, title, programme_id, section_seq, place=place(row))
-            draft.tasks.append(task)
-            if not title:
+            if not task.title:
                 problem(row, "task", "任务名称为空", task)
-            if programme_id is None:
+            if task.programme_id is None:
                 problem(row, "programme", f"专项“{programme_name}”不存在" if programme_name else "任务没有指定专项", task)
             for name in ("seq", "task", "programme"):
                 if row.cells.get(name) and row.cells[name].error:
@@ -536,12 +538,31 @@ def _section_of(row: LedgerRow) -> tuple[str, str] | None:
     return None
 
 
-def _task_number(seq_text: str, title_text: str) -> int | None:
-    for text in (seq_text, title_text):
-        match = TASK_NUMBER_RE.match(unicodedata.normalize("NFKC", text or ""))
-        if match:
-            return int(match.group(1))
-    return None
+def _task_for(
+    row: LedgerRow, layout: TaskLayout, current: DraftTask | None, tasks_by_key: dict[tuple, DraftTask],
+    draft: LedgerDraft, section_seq: int | None,
+) -> DraftTask:
+    """The task a measure row belongs to, opened (with no place yet) when it is new."""
+    title = task_title(row)
+    number = task_number_of(row, layout)
+    if not layout.has_task_column:
+        key = ("section", section_seq)
+        sections = {s.seq: s.title for s in draft.sections}
+        title = sections.get(section_seq, "") or "全部措施"
+    elif layout.seq_numbers_tasks and number is not None:
+        key = ("number", number)
+    elif not title and current is not None:
+        return current  # the 任务 cell written once, on the task's first row
+    else:
+        key = ("title", section_seq, title)
+    if key in tasks_by_key:
+        return tasks_by_key[key]
+    if number is None:
+        number = max((t.number for t in draft.tasks), default=0) + 1
+    task = DraftTask(number, title, None, section_seq)
+    tasks_by_key[key] = task
+    draft.tasks.append(task)
+    return task
 
 
 def _resolve(

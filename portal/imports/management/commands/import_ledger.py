@@ -112,6 +112,11 @@ class Command(BaseCommand):
             write(f"注意：{notice}")
         counts = preview.counts
         write(f"工作表“{preview.sheet}”：{preview.measure_count} 项措施、{preview.target_count} 个目标")
+        write(f"任务 {preview.task_count} 项（{preview.task_layout}）：")
+        for line in preview.first_tasks:
+            write(f"  {line}")
+        if preview.task_count > len(preview.first_tasks):
+            write(f"  …… 另有 {preview.task_count - len(preview.first_tasks)} 项任务")
         write("预览：" + "，".join(f"{label} {counts[status]} 行" for status, label in STATUS_LABELS.items()))
         if preview.missing_measures:
             write(f"文件中没有、但方案中仍有的措施 {len(preview.missing_measures)} 项（不会删除）：")
