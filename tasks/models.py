@@ -5,7 +5,7 @@ from simple_history.models import HistoricalRecords
 
 from units.models import Region, Unit
 
-from .querysets import MeasureQuerySet, PlanQuerySet, TaskQuerySet
+from .querysets import MeasureQuerySet, PlanQuerySet, ProgrammeQuerySet, TaskQuerySet
 
 
 class Programme(models.Model):
@@ -17,6 +17,8 @@ class Programme(models.Model):
         "self", verbose_name=_("上级专项"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    objects = ProgrammeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("专项")

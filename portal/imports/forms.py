@@ -149,6 +149,50 @@ class UnitMappingForm(forms.Form):
         return chosen
 
 
+class ProgrammeChoiceForm(forms.Form):
+    """专项 per task, or for a whole section at once (a section's choice wins over its tasks'):
+    each select starts at the file's 专项 or the suggested one."""
+
+    def __init__(self, *args, tasks: list[dict], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.tasks = tasks
+        names = list(Programme.objects.order_by("order", "id").values_list("name", flat=True))
+        programme_choices = [(name, name) for name in names]
+        self.sections: dict[str, tuple[int | None, str]] = {}
+        for task in tasks:
+            key = f"s{task['section_seq'] or 0}"
+            if key not in self.sections:
+                self.sections[key] = (task["section_seq"], task["section"] or _("（不在章节中）"))
+                self.fields[key] = forms.ChoiceField(
+                    label=self.sections[key][1], required=False,
+                    choices=[("", _("（按各任务）"))] + programme_choices,
+                )
+            field = forms.ChoiceField(label=f"{task['number']}. {task['title']}", choices=programme_choices,
+                                      initial=task["programme"], required=False)
+            field.suggested = task["suggested"]
+            self.fields[f"t{task['number']}"] = field
+        _bootstrap(self)
+
+    @property
+    def groups(self) -> list[tuple]:
+        """(section select, [task selects]) in file order, for the template."""
+        groups: dict[str, list] = {}
+        for task in self.tasks:
+            groups.setdefault(f"s{task['section_seq'] or 0}", []).append(self[f"t{task['number']}"])
+        return [(self[key], fields) for key, fields in groups.items()]
+
+    def edits(self, *, sheet: str) -> dict[str, dict[str, str]]:
+        """The 专项 cell of every row of each task whose choice differs from the file's, or
+        confirms a suggestion (it becomes the admin's, so a later preview keeps it)."""
+        edits: dict[str, dict[str, str]] = {}
+        for task in self.tasks:
+            chosen = self.cleaned_data.get(f"s{task['section_seq'] or 0}") or self.cleaned_data.get(f"t{task['number']}")
+            if chosen and (chosen != task["programme"] or task["suggested"]):
+                for row in task["rows"]:
+                    edits[f"{sheet}!{row}"] = {"programme": chosen}
+        return edits
+
+
 class ConfirmForm(forms.Form):
     skip_bad_rows = forms.BooleanField(label=_("跳过有错误的行，只导入正确的行"), required=False)
 

@@ -38,6 +38,7 @@ class PreviewRow:
     targets: list[str] = field(default_factory=list)
     deadline: str = ""
     programme: str = ""  # the task's 专项, on its first row
+    programme_suggested: bool = False  # that 专项 is the classifier's suggestion, not the file's
     cells: dict[str, str] = field(default_factory=dict)  # the editable cells as read (and edited)
     edited: bool = False  # the admin corrected this row in the preview
 
@@ -61,6 +62,9 @@ class LedgerPreview:
     task_count: int = 0
     first_tasks: list[str] = field(default_factory=list)  # "3. 强化青年群体就业扶持（4 项措施）"
     task_layout: str = ""  # how the file's tasks were told apart, in words
+    # One line per task, for choosing 专项 per task or per section: number, title, section
+    # (its seq and title), programme, suggested, and the rows it spans.
+    tasks: list[dict] = field(default_factory=list)
     edited_rows: int = 0  # rows the admin corrected in the preview
     results: list[ResultLine] = field(default_factory=list)  # the rows of a results sheet (已完成结果)
 
@@ -110,6 +114,18 @@ def _editable_cells(row) -> dict[str, str]:
     if row is None:
         return {}
     return {name: row.get(name) for name in EDITABLE_FIELDS if row.get(name)}
+
+
+def _task_line(task, programme_names: dict[int, str], sections: dict[int, str]) -> dict:
+    return {
+        "number": task.number,
+        "title": task.title,
+        "section_seq": task.section_seq,
+        "section": sections.get(task.section_seq, ""),
+        "programme": programme_names.get(task.programme_id, ""),
+        "suggested": task.programme_suggested,
+        "rows": [measure.place.row for measure in task.measures],
+    }
 
 
 def ledger_preview(
@@ -168,6 +184,7 @@ def ledger_preview(
                     units=measure.units_text, targets=[t.parsed.phrase for t in measure.targets],
                     deadline=measure.deadline_text,
                     programme=programme_names.get(task.programme_id, "") if index == 0 else "",
+                    programme_suggested=task.programme_suggested and index == 0,
                     cells=_editable_cells(sheet_rows.get(row)),
                     edited=row in edited_rows,
                 )
@@ -178,6 +195,7 @@ def ledger_preview(
                                    problems=problems))
     rows.sort(key=lambda r: r.row)
 
+    sections = {section.seq: section.title for section in draft.sections}
     state_texts = {}
     if diff.missing:
         from tasks.models import Measure  # the texts of the few measures no longer in the file
@@ -203,6 +221,7 @@ def ledger_preview(
         task_count=len(draft.tasks),
         first_tasks=[f"{t.number}. {t.title}（{len(t.measures)} 项措施）" for t in draft.tasks[:FIRST_TASKS]],
         task_layout=draft.layout.description if draft.layout else "",
+        tasks=[_task_line(task, programme_names, sections) for task in draft.tasks],
         target_count=draft.target_count,
         edited_rows=len(edited_rows),
         results=results.lines if results else [],

@@ -20,6 +20,7 @@ from indicators.parsing import ParsedTarget, PlanContext, parse_targets, strip_q
 from tasks.models import Programme
 from units.models import Region, Unit, UnitAlias
 
+from ..programmes import UNCLASSIFIED_NAME, suggest_programme
 from .grouping import TaskLayout, task_layout, task_number_of, task_title
 from .read import FIELD_LABELS, INFORMATIONAL_FIELDS, RESULT_FIELD_LABELS, LedgerRow, LedgerSheet
 
@@ -114,6 +115,7 @@ class DraftTask:
     measures: list[DraftMeasure] = field(default_factory=list)
     place: Place | None = None
     problems: list[Problem] = field(default_factory=list)
+    programme_suggested: bool = False  # not the file's 专项: the classifier's, for the admin to confirm
 
 
 @dataclass
@@ -382,6 +384,7 @@ def validate_ledger(
     seen_rows: dict[tuple, int] = {}
     task: DraftTask | None = None
     tasks_by_key: dict[tuple, DraftTask] = {}
+    unclassified: list[DraftTask] = []
     layout = task_layout(
         [row for row in sheet.rows if row.get("measure") and not _section_of(row) and not _is_note(row)],
         has_task_column="task" in sheet.columns,
@@ -427,13 +430,14 @@ def validate_ledger(
         if task.place is None:
             task.place = place(row)
             programme_name = row.get("programme")
-            task.programme_id = programmes.get(programme_name) if programme_name else (
-                default_programme.pk if default_programme else None
-            )
+            if programme_name:
+                task.programme_id = programmes.get(programme_name)
+                if task.programme_id is None:
+                    problem(row, "programme", f"专项“{programme_name}”不存在", task)
+            else:
+                unclassified.append(task)  # suggested once its measures are all read
             if not task.title:
                 problem(row, "task", "任务名称为空", task)
-            if task.programme_id is None:
-                problem(row, "programme", f"专项“{programme_name}”不存在" if programme_name else "任务没有指定专项", task)
             for name in ("seq", "task", "programme"):
                 if row.cells.get(name) and row.cells[name].error:
                     problem(row, name, row.cells[name].error, task)
@@ -498,6 +502,7 @@ def validate_ledger(
                 )
             measure.targets.append(DraftTarget(target, indicator_id))
 
+    _suggest_programmes(draft, unclassified, programmes, default_programme)
     by_number: dict[int, list[DraftTask]] = {}
     for t in draft.tasks:
         by_number.setdefault(t.number, []).append(t)
@@ -536,6 +541,27 @@ def _section_of(row: LedgerRow) -> tuple[str, str] | None:
         if match and match.group(2):
             return match.group(1), match.group(2).strip().rstrip("。")
     return None
+
+
+def _suggest_programmes(
+    draft: LedgerDraft, tasks: list[DraftTask], programmes: dict[str, int], default_programme: Programme | None
+) -> None:
+    """专项 is suggested, never demanded of the file: the drafter's classifier on the task's
+    words, else the default the importer gave, else 未分类 (a warning) for an admin to assign."""
+    sections = {section.seq: section.title for section in draft.sections}
+    for task in tasks:
+        name = suggest_programme(
+            task.title, sections.get(task.section_seq, ""), "".join(m.text for m in task.measures[:20])
+        )
+        if name in programmes:
+            task.programme_id, task.programme_suggested = programmes[name], True
+        elif default_programme is not None:
+            task.programme_id = default_programme.pk
+        else:
+            task.programme_id, task.programme_suggested = Programme.objects.unclassified().pk, True
+            draft.warnings.append(Problem(
+                task.place, f"任务“{task.title}”看不出所属专项，暂归入“{UNCLASSIFIED_NAME}”，请在预览中指定",
+            ))
 
 
 def _task_for(

@@ -22,25 +22,6 @@ def upload(data: bytes, name: str = "台账.xlsx") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, data, content_type="application/octet-stream")
 
 
-@pytest.fixture
-def admin_client(client, make_user):
-    client.force_login(make_user("jm_admin", city="jiangmen", role="admin"))
-    return client
-
-
-@pytest.fixture
-def post(admin_client, eager_jobs, django_capture_on_commit_callbacks):
-    """POST as the 江门 admin, running the jobs queued on commit; returns the page redirected to."""
-
-    def send(url, data, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            response = admin_client.post(url, data, **kwargs)
-        assert response.status_code == 302, response.content.decode()[:2000]
-        return admin_client.get(response["Location"])
-
-    return send
-
-
 def new_plan(rows, *, title="新导入方案", name="台账.xlsx", **kwargs) -> dict:
     return {"file": upload(ledger_xlsx(rows, **kwargs), name), "city": Plan.objects.get(slug="jiangmen-2020").city_id,
             "title": title, "years": "2025"}
