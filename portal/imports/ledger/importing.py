@@ -16,6 +16,7 @@ from django.utils.text import slugify
 
 from portal.memory import garbage_collection_paused
 from tasks.models import Plan, Programme
+from units.matching import suggest_units
 from units.models import Region, Unit, UnitAlias
 
 from .preview import LedgerPreview, ledger_preview
@@ -160,6 +161,7 @@ def _ledger_import(
         preview = ledger_preview(
             draft, plan=plan, sheet=sheet, ledger_file=ledger_file, results=results, edited_rows=edited_rows
         )
+        preview.unit_suggestions = suggest_units(city, list(draft.unknown_units))
         report("完成", 1)
         return LedgerImport(draft, None, preview, ledger_file, sheet, plan, results)
 

@@ -52,6 +52,7 @@ class LedgerPreview:
     warnings: list[str]
     notices: list[str] = field(default_factory=list)
     unknown_units: dict[str, list[str]] = field(default_factory=dict)  # name → places
+    unit_suggestions: dict[str, list] = field(default_factory=dict)  # name → [(unit id, label)], best first
     unknown_headers: list[tuple[str, str]] = field(default_factory=list)  # (column letter, header text)
     columns: dict[str, str] = field(default_factory=dict)  # field → column letter
     missing_measures: list[str] = field(default_factory=list)

@@ -10,12 +10,14 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from portal.imports.ledger.importing import LedgerFileError, LedgerImportError, ledger_import
+from portal.imports.ledger.importing import LedgerFileError, LedgerImportError, UnitChoice, ledger_import
 from portal.imports.ledger.preview import STATUS_LABELS
 from portal.imports.ledger.read import FIELD_LABELS, HEADER_SYNONYMS, IGNORE, normalise_header
 from portal.imports.ledger.results import RESULT_STATUS_LABELS
+from portal.imports.ledger.validate import UnitDirectory
 from tasks.models import Programme
-from units.models import Region
+from units.matching import guess_unit_kind
+from units.models import Region, Unit
 
 
 def parse_years(text: str) -> tuple[int, int]:
@@ -40,6 +42,17 @@ def parse_header_option(text: str) -> tuple[str, str]:
     return normalise_header(header), target or IGNORE
 
 
+def parse_map_unit(text: str, directory: UnitDirectory) -> tuple[str, int]:
+    """名称=单位: the name as the ledger writes it, and the city's unit (name or alias) it means."""
+    name, sep, unit = text.partition("=")
+    if not sep or not name.strip() or not unit.strip():
+        raise CommandError(f"--map-unit 应写作“名称=单位”，而不是“{text}”")
+    found = directory.resolve(unit.strip())
+    if not found or len(found) != 1:
+        raise CommandError(f"--map-unit “{text}”：本市没有名为“{unit.strip()}”的单位")
+    return name.strip(), found[0]
+
+
 class Command(BaseCommand):
     help = "从 Excel（.xlsx/.xls）或 CSV 工作台账导入一个工作方案；先打印预览，文件有错误时列出错误并以非零状态退出"
 
@@ -52,10 +65,15 @@ class Command(BaseCommand):
         parser.add_argument("--programme", default="", help="台账没有“专项”列时，任务归入的专项")
         parser.add_argument("--header", action="append", default=[], metavar="列名=字段",
                             help="把不认识的列名对应到字段，如 --header 举措=工作措施；字段留空则忽略该列")
+        parser.add_argument("--map-unit", action="append", default=[], metavar="名称=单位",
+                            help="把台账中不认识的单位名称对应到本市已有单位（记为别名），可重复")
+        parser.add_argument("--create-units", action="store_true",
+                            help="其余不认识的单位全部新建为本市的单位（类型按名称判断）")
         parser.add_argument("--skip-bad-rows", action="store_true", help="跳过有错误的行，只导入正确的行")
         parser.add_argument("--dry-run", action="store_true", help="只预览，不写入")
 
-    def handle(self, *args, path, city, plan, years, sheet, programme, header, skip_bad_rows, dry_run, **options):
+    def handle(self, *args, path, city, plan, years, sheet, programme, header, map_unit, create_units, skip_bad_rows,
+               dry_run, **options):
         file = Path(path)
         if not file.is_file():
             raise CommandError(f"找不到文件 {path}")
@@ -78,8 +96,14 @@ class Command(BaseCommand):
             "header_mapping": dict(parse_header_option(text) for text in header),
             "default_programme": default_programme,
         }
+        directory = UnitDirectory(region)
+        mapped = dict(parse_map_unit(text, directory) for text in map_unit)
         try:
             preview = ledger_import(**options, dry_run=True).preview
+            choices = self.unit_choices(preview, mapped, create_units)
+            if choices:
+                options["unit_choices"] = choices
+                preview = ledger_import(**options, dry_run=True).preview
             self.print_preview(preview)
             if not preview.ok and not skip_bad_rows:
                 lines = [f"文件有 {len(preview.problems)} 处错误，未写入任何数据："] + [f"  {p}" for p in preview.problems]
@@ -106,6 +130,24 @@ class Command(BaseCommand):
         if summary.skipped_rows:
             self.stdout.write(f"跳过有错误的行 {summary.skipped_rows} 行")
 
+    def unit_choices(self, preview, mapped: dict[str, int], create: bool) -> dict[str, UnitChoice]:
+        """--map-unit for the names given, --create-units for the rest; says what it does."""
+        choices = {}
+        names = {unit_id: name for unit_id, name in Unit.objects.filter(pk__in=mapped.values()).values_list("pk", "name")}
+        for name, unit_id in mapped.items():
+            if name in preview.unknown_units:
+                choices[name] = UnitChoice(unit_id=unit_id)
+                self.stdout.write(f"对应单位：{name} → {names[unit_id]}")
+        created = [name for name in preview.unknown_units if name not in choices] if create else []
+        for name in created:
+            choices[name] = UnitChoice(create_kind=guess_unit_kind(name))
+        if created:
+            labels = dict(Unit.Kind.choices)
+            self.stdout.write(f"新建单位 {len(created)} 个：" + "、".join(
+                f"{name}（{labels[choices[name].create_kind]}）" for name in created
+            ))
+        return choices
+
     def print_preview(self, preview) -> None:
         write = self.stdout.write
         for notice in preview.notices:
@@ -123,7 +165,10 @@ class Command(BaseCommand):
             for line in preview.missing_measures:
                 write(f"  {line}")
         if preview.unknown_units:
-            write("不认识的单位：" + "、".join(preview.unknown_units))
+            write("不认识的单位（可用 --map-unit 名称=单位 对应，或 --create-units 新建）：")
+            for name in preview.unknown_units:
+                suggested = [label for _pk, label in preview.unit_suggestions.get(name, [])]
+                write(f"  {name}" + (f"：最接近 {'、'.join(suggested)}" if suggested else ""))
         if preview.results:
             counts = preview.result_counts
             write("已完成结果：" + "，".join(f"{label} {counts[status]} 条" for status, label in RESULT_STATUS_LABELS.items()))
