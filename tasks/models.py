@@ -112,6 +112,9 @@ class Measure(models.Model):
     deadline_text = models.CharField(_("完成时限"), max_length=50, blank=True)
     deadline = models.DateField(_("截止日期"), null=True, blank=True)
     recurring = models.BooleanField(_("每年"), default=False, help_text=_("每年重复的措施"))
+    goal = models.TextField(
+        _("定性目标"), blank=True, help_text=_("没有数值的目标（如“零就业家庭动态清零”），按各单位自评判断完成情况")
+    )
 
     objects = MeasureQuerySet.as_manager()
     history = HistoricalRecords()

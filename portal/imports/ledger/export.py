@@ -73,7 +73,7 @@ def ledger_export(plan: Plan) -> bytes:
                         measure.text,
                         "、".join(leads),
                         "、".join(supports),
-                        target_cell(targets, context),
+                        "\n".join(filter(None, [target_cell(targets, context), measure.goal])),
                         measure.deadline_text,
                         task.programme.name if first else None,
                         "\n".join(progress.get(measure.pk, [])),

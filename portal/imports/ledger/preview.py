@@ -182,7 +182,9 @@ def ledger_preview(
                 PreviewRow(
                     sheet=sheet.name, row=row, kind="measure", code=f"{task.number}.{measure.seq}",
                     text=measure.text, status=status, changes=changes, problems=problems, task=task.title,
-                    units=measure.units_text, targets=[t.parsed.phrase for t in measure.targets],
+                    units=measure.units_text, targets=[t.parsed.phrase for t in measure.targets] + [
+                        f"定性：{goal}" for goal in measure.goal.split("\n") if goal
+                    ],
                     deadline=measure.deadline_text,
                     programme=programme_names.get(task.programme_id, "") if index == 0 else "",
                     programme_suggested=task.programme_suggested and index == 0,

@@ -22,6 +22,7 @@ from units.models import Region, Unit, UnitAlias
 
 from ..programmes import UNCLASSIFIED_NAME, suggest_programme
 from .grouping import TaskLayout, task_layout, task_number_of, task_title
+from .qualitative import countable, read_target_cell
 from .read import FIELD_LABELS, INFORMATIONAL_FIELDS, RESULT_FIELD_LABELS, LedgerRow, LedgerSheet
 
 CHINESE_NUMERALS = "一二三四五六七八九十"
@@ -96,6 +97,7 @@ class DraftMeasure:
     place: Place
     problems: list[Problem] = field(default_factory=list)
     units_text: str = ""  # the unit names as the file gives them, for the preview
+    goal: str = ""  # the target cell's lines with no quantity: a qualitative goal
 
 
 @dataclass
@@ -476,18 +478,21 @@ def validate_ledger(
             problem(row, "deadline", str(exc), measure)
         context = PlanContext(year_start, year_end, measure.deadline)
         if "targets" in sheet.columns:
+            found = []
             if row.get("targets"):
-                parsed = parse_targets(row.get("targets"), context)
-                for message in parsed.problems:
+                cell = read_target_cell(row.get("targets"), context)
+                for message in cell.problems:
                     problem(row, "targets", message, measure)
-                found = parsed.targets
-            else:
-                found = []
+                found, measure.goal = cell.targets, "\n".join(cell.goals)
+                for goal in cell.goals:
+                    draft.warnings.append(
+                        Problem(place(row, "targets"), f"“{goal}”没有数值：作为定性目标保留，按各单位自评判断完成情况")
+                    )
         else:
             # No target column: the numbers of the measure's own words are its targets. A
             # sentence without one is an ordinary measure; an approximate one is pointed out.
             parsed = parse_targets(measure_text, context)
-            found = parsed.targets
+            found = countable(parsed.targets)
             for message in parsed.problems:
                 if "约数" in message:
                     draft.warnings.append(Problem(place(row, "measure"), message))
