@@ -15,7 +15,7 @@ import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from openpyxl.utils import get_column_letter, range_boundaries
@@ -66,6 +66,8 @@ IGNORE = ""  # a header mapped to nothing: the admin said to leave that column o
 HEADER_SCAN_ROWS = 15
 MAX_COLUMNS = 60  # a ledger has about ten; a sheet 16,384 columns wide is not read past this
 
+SERIAL_RE = re.compile(r"(\d{5})(?:\.0+)?")
+EXCEL_EPOCH = date(1899, 12, 30)  # day 0 of Excel's 1900 date system (its 1900-02-29 included)
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
 FORMATS = {"xlsx": "Excel 工作簿（.xlsx）", "xls": "Excel 97-2003 工作簿（.xls）", "csv": "CSV 文本"}
@@ -363,15 +365,19 @@ def _csv_grid(data: bytes, filename: str, limits: LedgerLimits) -> tuple[Grid, C
         delimiter = csv.Sniffer().sniff(sample, delimiters=",\t;|，").delimiter
     except csv.Error:
         delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
-    grid = []
+    grid, data_rows = [], 0
     for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
-        grid.append([cell_text(cell) for cell in row[:MAX_COLUMNS]])
-        _check_rows(grid, filename, limits)
+        values = [cell_text(cell) for cell in row[:MAX_COLUMNS]]
+        grid.append(values)
+        if any(values):
+            data_rows += 1
+            _check_rows(data_rows, filename, limits)
     return grid, {}
 
 
-def _check_rows(grid: Grid, sheet: str, limits: LedgerLimits) -> None:
-    if len(grid) > limits.max_rows + HEADER_SCAN_ROWS:
+def _check_rows(data_rows: int, sheet: str, limits: LedgerLimits) -> None:
+    """Only rows holding data count: a sheet formatted down to row 1,048,576 is not long."""
+    if data_rows > limits.max_rows + HEADER_SCAN_ROWS:
         raise LedgerFileError(f"“{sheet}”超过 {limits.max_rows} 行的上限：请拆分后分别导入")
 
 
@@ -425,10 +431,13 @@ def _streamed_xlsx_grids(
     for name, path in book.sheets:
         grid: Grid = []
         errors: CellErrors = {}
+        data_rows = 0
         for number, cells in book.rows(path, MAX_COLUMNS):
+            if not any(value != "" for _kind, value in cells.values()):
+                continue  # an empty row, perhaps formatted: kept only if data follows it
             while len(grid) < number - 1:  # rows absent from the XML are empty rows
                 grid.append([])
-            row = [""] * (max(cells) if cells else 0)
+            row = [""] * max(cells)
             for column, (kind, value) in cells.items():
                 if kind == "value":
                     row[column - 1] = cell_text(value)
@@ -437,7 +446,8 @@ def _streamed_xlsx_grids(
                 else:
                     errors[(number - 1, column - 1)] = _value_error(f"{get_column_letter(column)}{number}", value)
             grid.append(row)
-            _check_rows(grid, f"工作表“{name}”", limits)
+            data_rows += 1
+            _check_rows(data_rows, f"工作表“{name}”", limits)
             if on_progress and number % 1000 == 0:
                 on_progress(number, book.expected_rows)
         _spread_merges(grid, errors, book.merges)
@@ -479,7 +489,10 @@ def _xlsx_sheet(book, sheet, limits: LedgerLimits, on_progress: Progress | None)
     expected = sheet.max_row or 0
     grid: Grid = []
     errors: CellErrors = {}
+    data_rows = 0
     for number, cells in parser.parse():
+        if not any(c["value"] not in (None, "") for c in cells):
+            continue  # an empty row, perhaps formatted: kept only if data follows it
         while len(grid) < number - 1:  # rows absent from the XML are empty rows
             grid.append([])
         row = [""] * min(max((c["column"] for c in cells), default=0), MAX_COLUMNS)
@@ -495,7 +508,8 @@ def _xlsx_sheet(book, sheet, limits: LedgerLimits, on_progress: Progress | None)
             else:
                 row[column - 1] = cell_text(cell["value"])
         grid.append(row)
-        _check_rows(grid, f"工作表“{sheet.title}”", limits)
+        data_rows += 1
+        _check_rows(data_rows, f"工作表“{sheet.title}”", limits)
         if on_progress and number % 1000 == 0:
             on_progress(number, expected)
     merges = parser.merged_cells.mergeCell if parser.merged_cells else []
@@ -516,10 +530,9 @@ def _xls_grids(data: bytes, filename: str, limits: LedgerLimits) -> list[tuple[s
     try:
         for index in range(book.nsheets):
             sheet = book.sheet_by_index(index)
-            if sheet.nrows > limits.max_rows + HEADER_SCAN_ROWS:
-                raise LedgerFileError(f"工作表“{sheet.name}”超过 {limits.max_rows} 行的上限：请拆分后分别导入")
             grid: Grid = []
             errors: CellErrors = {}
+            data_rows = 0
             for r in range(sheet.nrows):
                 row = []
                 for c in range(min(sheet.row_len(r), MAX_COLUMNS)):
@@ -535,6 +548,9 @@ def _xls_grids(data: bytes, filename: str, limits: LedgerLimits) -> list[tuple[s
                         value = None
                     row.append(cell_text(value))
                 grid.append(row)
+                if any(row) or (r, 0) in errors:
+                    data_rows += 1
+                    _check_rows(data_rows, f"工作表“{sheet.name}”", limits)
             # xlrd gives (first row, row after last, first column, column after last), 0-based.
             _spread_merges(
                 grid, errors, [(c0 + 1, r0 + 1, c1, r1) for r0, r1, c0, c1 in sheet.merged_cells]
@@ -607,6 +623,8 @@ def _sheet_from_grid(
         cells = {}
         for field_name, position in fields:
             value = values[position] if position < len(values) else ""
+            if field_name == "deadline" and value:
+                value = serial_date(value)
             error = errors.get((r, position), "") if errors else ""
             if value or error:
                 cells[field_name] = Cell(value, columns[field_name], error)
@@ -620,6 +638,14 @@ def _sheet_from_grid(
     return LedgerSheet(
         name=name, header_row=index + 1, columns=columns, rows=rows, headers=headers, unknown_headers=unknown
     )
+
+
+def serial_date(value: str) -> str:
+    """A date serial (45657) in a 完成时限 cell that lost its date format, as the date it is."""
+    serial = SERIAL_RE.fullmatch(value)
+    if serial and 20000 <= int(serial.group(1)) <= 80000:
+        return (EXCEL_EPOCH + timedelta(days=int(serial.group(1)))).isoformat()
+    return value
 
 
 def _column_index(letter: str) -> int:

@@ -13,7 +13,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date
 
 from indicators.models import Indicator, IndicatorAlias
 from indicators.parsing import ParsedTarget, PlanContext, parse_targets, strip_quotes
@@ -23,7 +23,7 @@ from units.models import Region, Unit, UnitAlias
 from ..programmes import UNCLASSIFIED_NAME, suggest_programme
 from .grouping import TaskLayout, task_layout, task_number_of, task_title
 from .qualitative import countable, read_target_cell
-from .read import FIELD_LABELS, INFORMATIONAL_FIELDS, RESULT_FIELD_LABELS, LedgerRow, LedgerSheet
+from .read import FIELD_LABELS, INFORMATIONAL_FIELDS, RESULT_FIELD_LABELS, LedgerRow, LedgerSheet, serial_date
 
 CHINESE_NUMERALS = "一二三四五六七八九十"
 SECTION_NUMBER_RE = re.compile(rf"^[(（]?([{CHINESE_NUMERALS}]+)[)）]?[、.．]?\s*(.*)$", re.S)
@@ -250,10 +250,7 @@ def parse_deadline(text: str, year_start: int, year_end: int) -> tuple[date | No
         return plan_end, True
     if any(word in text for word in ("长期", "持续", "常态化", "全年", "年内", "贯穿全年")) and not re.search(r"\d{4}", text):
         return plan_end, False
-    serial = re.fullmatch(r"(\d{5})(?:\.0+)?", text)
-    if serial and 20000 <= int(serial.group(1)) <= 80000:
-        # An Excel date serial that lost its date format (days since 1899-12-30).
-        return date(1899, 12, 30) + timedelta(days=int(serial.group(1))), False
+    text = serial_date(text)  # an Excel date serial that lost its date format
     text = re.sub(r"(之前|以前|前|完成|止)$", "", text)
     single = _single_deadline(text, year_start, year_end)
     if single:
