@@ -99,3 +99,33 @@ class HeaderMapping(models.Model):
     @classmethod
     def for_city(cls, city_id: int) -> dict[str, str]:
         return dict(cls.objects.filter(city_id=city_id).values_list("header", "field"))
+
+
+class RememberedCorrection(models.Model):
+    """A row correction (or 专项 choice) an admin made in a preview and imported: applied
+    again to the same row when the plan's ledger is uploaded again, so that an unchanged
+    re-upload has nothing to do. The row is known by what the file held in it (row_key), not
+    by its number: a row moved by a corrected file keeps its correction; a row the bureau
+    changed in the file is taken as the file now has it."""
+
+    plan = models.ForeignKey(Plan, verbose_name=_("工作方案"), on_delete=models.CASCADE, related_name="+")
+    row_key = models.CharField(_("原行内容摘要"), max_length=64)
+    changes = models.JSONField(_("修改"), default=dict)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("记住的修改")
+        verbose_name_plural = _("记住的修改")
+        constraints = [models.UniqueConstraint(fields=["plan", "row_key"], name="correction_unique_row_in_plan")]
+
+    def __str__(self) -> str:
+        return f"{self.plan} · {self.row_key[:8]}"
+
+    @classmethod
+    def for_plan(cls, plan: Plan | None) -> dict[str, dict[str, str]]:
+        if plan is None or plan.pk is None:
+            return {}
+        return dict(cls.objects.filter(plan=plan).values_list("row_key", "changes"))

@@ -19,6 +19,7 @@ from tasks.models import Plan, Programme
 from units.matching import suggest_units
 from units.models import Region, Unit, UnitAlias
 
+from .edits import apply_cell_edits, remembered_edits, row_key
 from .preview import LedgerPreview, ledger_preview
 from .read import (
     LedgerFile,
@@ -26,7 +27,6 @@ from .read import (
     LedgerLimits,
     LedgerSheet,
     SheetChoiceRequired,
-    apply_cell_edits,
     read_ledger_bytes,
 )
 from .results import ResultsCheck, check_results, results_write
@@ -70,6 +70,7 @@ class LedgerImport:
     sheet: LedgerSheet | None = None
     plan: Plan | None = None
     results: ResultsCheck | None = None
+    row_keys: dict[str, str] | None = None  # sheet!row → what the file held there (read.row_key)
 
 
 def plan_years(*, city: Region, title: str, years: tuple[int, int] | None) -> tuple[Plan | None, int, int]:
@@ -114,6 +115,7 @@ def _ledger_import(
     unit_choices: dict[str, UnitChoice] | None = None,
     result_choices: dict[str, int] | None = None,
     cell_edits: dict[str, dict[str, str]] | None = None,
+    remembered: dict[str, dict[str, str]] | None = None,
     skip_bad_rows: bool = False,
     dry_run: bool = False,
     user=None,
@@ -135,7 +137,14 @@ def _ledger_import(
         on_progress=lambda done, total: report("读取文件", 0.5 * done / total if total else 0.25),
     )
     sheet = ledger_file.sheet(sheet_name)
+    # The rows' identities as the file has them, before any correction is laid over them.
+    row_keys = {f"{sheet.name}!{row.number}": row_key(row) for row in sheet.rows} if remembered or cell_edits else {}
+    earlier = remembered_edits(sheet, remembered or {})
+    cell_edits = cell_edits or {}
+    # This preview's corrections go over the remembered ones, field by field.
+    cell_edits = {key: {**earlier.get(key, {}), **cell_edits.get(key, {})} for key in {*earlier, *cell_edits}}
     edited_rows = apply_cell_edits(sheet, cell_edits) if cell_edits else set()
+    remembered_rows = {int(key.rsplit("!", 1)[1]) for key in earlier}
     unit_choices = unit_choices or {}
     _check_unit_choices(city, unit_choices)
 
@@ -162,8 +171,10 @@ def _ledger_import(
             draft, plan=plan, sheet=sheet, ledger_file=ledger_file, results=results, edited_rows=edited_rows
         )
         preview.unit_suggestions = suggest_units(city, list(draft.unknown_units))
+        preview.remembered_rows = len(remembered_rows)
+        preview.edited_rows = len(edited_rows - remembered_rows)
         report("完成", 1)
-        return LedgerImport(draft, None, preview, ledger_file, sheet, plan, results)
+        return LedgerImport(draft, None, preview, ledger_file, sheet, plan, results, row_keys)
 
     # Results a city reported (a results sheet) are written with the ledger, or nothing is.
     results = check_results(ledger_file.result_sheets, city=city, choices=result_choices)
@@ -199,7 +210,7 @@ def _ledger_import(
         summary = ledger_write(draft=draft.without_bad_rows() if skip_bad_rows else draft, plan=plan, user=user)
         summary.results = results_write(results.lines, city=city, source_document=source_document or filename)
     report("完成", 1)
-    return LedgerImport(draft, summary, None, ledger_file, sheet, plan, results)
+    return LedgerImport(draft, summary, None, ledger_file, sheet, plan, results, row_keys)
 
 
 def ledger_import_file(

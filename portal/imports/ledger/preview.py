@@ -13,7 +13,8 @@ from dataclasses import asdict, dataclass, field
 
 from tasks.models import Plan
 
-from .read import EDITABLE_FIELDS, LedgerFile, LedgerSheet
+from .edits import EDITABLE_FIELDS
+from .read import LedgerFile, LedgerSheet
 from .results import RESULT_STATUS_LABELS, ResultLine, ResultsCheck
 from .validate import LedgerDraft
 from .write import compare, load_plan_state
@@ -67,6 +68,7 @@ class LedgerPreview:
     # (its seq and title), programme, suggested, and the rows it spans.
     tasks: list[dict] = field(default_factory=list)
     edited_rows: int = 0  # rows the admin corrected in the preview
+    remembered_rows: int = 0  # rows given the corrections remembered from the plan's earlier imports
     results: list[ResultLine] = field(default_factory=list)  # the rows of a results sheet (已完成结果)
 
     @property

@@ -171,30 +171,6 @@ class LedgerFile:
         return candidates[0]
 
 
-EDITABLE_FIELDS = ("task", "programme", "measure", "lead", "support", "targets", "deadline")
-
-
-def apply_cell_edits(sheet: LedgerSheet, edits: dict[str, dict[str, str]]) -> set[int]:
-    """The admin's corrections typed in the preview, laid over the file's cells: edits are
-    keyed "sheet!row", then by field (任务, 专项, 工作措施 …). The file itself is not changed;
-    an emptied value empties the cell. Returns the numbers of the rows edited."""
-    edited: set[int] = set()
-    for row in sheet.rows:
-        changes = edits.get(f"{sheet.name}!{row.number}")
-        if not changes:
-            continue
-        edited.add(row.number)
-        for name, value in changes.items():
-            if name not in EDITABLE_FIELDS:
-                continue
-            value = cell_text(value)
-            if value:
-                row.cells[name] = Cell(value, sheet.columns.get(name, ""))
-            else:
-                row.cells.pop(name, None)
-    return edited
-
-
 class SheetChoiceRequired(LedgerFileError):
     def __init__(self, filename: str, names: list[str]):
         self.names = names
@@ -276,7 +252,9 @@ def read_ledger_bytes(
     if kind == "xlsx":
         grids = _xlsx_grids(data, filename, limits, on_progress)
     elif kind == "xls":
-        grids = _xls_grids(data, filename, limits)
+        from .xls import xls_grids
+
+        grids = xls_grids(data, filename, limits)
     else:
         grids = [(Path(filename).stem or "CSV", *_csv_grid(data, filename, limits))]
     sheets, result_sheets = [], []
@@ -515,50 +493,6 @@ def _xlsx_sheet(book, sheet, limits: LedgerLimits, on_progress: Progress | None)
     merges = parser.merged_cells.mergeCell if parser.merged_cells else []
     _spread_merges(grid, errors, [range_boundaries(merge.coord) for merge in merges])
     return grid, errors
-
-
-def _xls_grids(data: bytes, filename: str, limits: LedgerLimits) -> list[tuple[str, Grid, CellErrors]]:
-    import xlrd
-
-    try:
-        book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True)
-    except Exception as exc:  # xlrd raises XLRDError, CompDocError, struct errors …
-        raise LedgerFileError(
-            f"文件“{filename}”无法作为 Excel 97-2003（.xls）读取（可能已加密、损坏，或是 Word 等其他文件）"
-        ) from exc
-    grids = []
-    try:
-        for index in range(book.nsheets):
-            sheet = book.sheet_by_index(index)
-            grid: Grid = []
-            errors: CellErrors = {}
-            data_rows = 0
-            for r in range(sheet.nrows):
-                row = []
-                for c in range(min(sheet.row_len(r), MAX_COLUMNS)):
-                    kind, value = sheet.cell_type(r, c), sheet.cell_value(r, c)
-                    if kind == xlrd.XL_CELL_DATE:
-                        try:
-                            value = xlrd.xldate.xldate_as_datetime(value, book.datemode)
-                        except (ValueError, OverflowError):
-                            pass
-                    elif kind == xlrd.XL_CELL_ERROR:
-                        code = xlrd.error_text_from_code.get(value, "#ERROR")
-                        errors[(r, c)] = _value_error(f"{get_column_letter(c + 1)}{r + 1}", code)
-                        value = None
-                    row.append(cell_text(value))
-                grid.append(row)
-                if any(row) or (r, 0) in errors:
-                    data_rows += 1
-                    _check_rows(data_rows, f"工作表“{sheet.name}”", limits)
-            # xlrd gives (first row, row after last, first column, column after last), 0-based.
-            _spread_merges(
-                grid, errors, [(c0 + 1, r0 + 1, c1, r1) for r0, r1, c0, c1 in sheet.merged_cells]
-            )
-            grids.append((sheet.name, grid, errors))
-    finally:
-        book.release_resources()
-    return grids
 
 
 def _spread_merges(grid: Grid, errors: CellErrors, ranges: list[tuple[int, int, int, int]]) -> None:

@@ -15,7 +15,8 @@ from portal.imports.ledger.preview import STATUS_LABELS
 from portal.imports.ledger.read import FIELD_LABELS, HEADER_SYNONYMS, IGNORE, normalise_header
 from portal.imports.ledger.results import RESULT_STATUS_LABELS
 from portal.imports.ledger.validate import UnitDirectory
-from tasks.models import Programme
+from portal.imports.models import RememberedCorrection
+from tasks.models import Plan, Programme
 from units.matching import guess_unit_kind
 from units.models import Region, Unit
 
@@ -95,6 +96,8 @@ class Command(BaseCommand):
             "sheet_name": sheet,
             "header_mapping": dict(parse_header_option(text) for text in header),
             "default_programme": default_programme,
+            # The corrections admins made in the plan's earlier previews apply here too.
+            "remembered": RememberedCorrection.for_plan(Plan.objects.filter(city=region, title=plan).first()),
         }
         directory = UnitDirectory(region)
         mapped = dict(parse_map_unit(text, directory) for text in map_unit)
