@@ -59,7 +59,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("path", help="台账文件")
-        parser.add_argument("--city", required=True, help="城市：名称或代码，如 江门 或 jiangmen")
+        parser.add_argument("--city", required=True, help="城市：名称或代码，如 江门 或 jiangmen；全省的方案写 广东省")
         parser.add_argument("--plan", required=True, help="工作方案标题；已有同名方案时导入到该方案")
         parser.add_argument("--years", help="新建方案的年度：2025 或 2023-2027（已有方案沿用其年度）")
         parser.add_argument("--sheet", default="", help="工作表名称（文件中有多个台账工作表时必填）")
@@ -79,7 +79,7 @@ class Command(BaseCommand):
         if not file.is_file():
             raise CommandError(f"找不到文件 {path}")
         try:
-            region = Region.objects.get_city(city)
+            region = Region.objects.get_plan_region(city)
         except Region.DoesNotExist:
             raise CommandError(f"城市“{city}”不存在") from None
         default_programme = None
