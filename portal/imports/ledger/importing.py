@@ -21,6 +21,7 @@ from units.models import Region, Unit, UnitAlias
 
 from .edits import apply_cell_edits, remembered_edits, row_key
 from .preview import LedgerPreview, ledger_preview
+from .province import city_names, rows_of_city
 from .read import (
     LedgerFile,
     LedgerFileError,
@@ -116,6 +117,7 @@ def _ledger_import(
     result_choices: dict[str, int] | None = None,
     cell_edits: dict[str, dict[str, str]] | None = None,
     remembered: dict[str, dict[str, str]] | None = None,
+    city_rows: str | None = None,
     skip_bad_rows: bool = False,
     dry_run: bool = False,
     user=None,
@@ -137,6 +139,14 @@ def _ledger_import(
         on_progress=lambda done, total: report("读取文件", 0.5 * done / total if total else 0.25),
     )
     sheet = ledger_file.sheet(sheet_name)
+    others: list[str] = []
+    if city_rows is None and (names := city_names(sheet)):
+        # A provincial ledger imported for one city (the page): that city's rows only.
+        own = [name for name in names if name.removesuffix("市") == city.name.removesuffix("市")]
+        others = [name for name in names if name not in own]
+        city_rows = own[0] if own else ""
+    if city_rows is not None:
+        sheet = rows_of_city(sheet, city_rows)  # one city's part of a provincial ledger
     # The rows' identities as the file has them, before any correction is laid over them.
     row_keys = {f"{sheet.name}!{row.number}": row_key(row) for row in sheet.rows} if remembered or cell_edits else {}
     earlier = remembered_edits(sheet, remembered or {})
@@ -172,6 +182,11 @@ def _ledger_import(
         )
         preview.unit_suggestions = suggest_units(city, list(draft.unknown_units))
         preview.remembered_rows = len(remembered_rows)
+        if others:
+            preview.notices.append(
+                f"文件按“城市”列含多个城市的行：这里只导入{city.name}的行，其余（{'、'.join(others)}）不导入；"
+                "分市一次导入请用 manage.py import_ledger（不写 --city）"
+            )
         preview.edited_rows = len(edited_rows - remembered_rows)
         report("完成", 1)
         return LedgerImport(draft, None, preview, ledger_file, sheet, plan, results, row_keys)

@@ -31,6 +31,8 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
     "targets": ("目标指标", "目标", "量化指标", "目标任务", "指标", "量化目标", "工作目标", "预期目标"),
     "deadline": ("完成时限", "时间节点", "完成时间", "时限", "完成期限", "时间安排"),
     "programme": ("专项", "所属专项", "工作专项", "专项类别"),
+    # A provincial ledger's rows say their city: each city's rows import as its own plan.
+    "city": ("城市", "地市", "所属城市", "地级市", "所属地市"),
     # Read and shown, never written: the columns an export adds, and the ones bureaus keep.
     "progress": ("最新进展", "进展情况", "工作进展", "完成情况", "推进情况", "进展"),
     "actual": ("实际完成", "实际完成值", "完成值", "实际值"),
@@ -45,6 +47,7 @@ FIELD_LABELS = {
     "targets": "目标指标",
     "deadline": "完成时限",
     "programme": "专项",
+    "city": "城市",
     "progress": "最新进展",
     "actual": "实际完成",
     "remarks": "备注",
