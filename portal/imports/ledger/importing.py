@@ -8,7 +8,7 @@ admin's unit choices, validates again and writes, all in one transaction.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from django.db import transaction
@@ -118,6 +118,7 @@ def _ledger_import(
     cell_edits: dict[str, dict[str, str]] | None = None,
     remembered: dict[str, dict[str, str]] | None = None,
     city_rows: str | None = None,
+    ledger_file: LedgerFile | None = None,  # the file already read (a command validating it several times)
     skip_bad_rows: bool = False,
     dry_run: bool = False,
     user=None,
@@ -131,13 +132,14 @@ def _ledger_import(
     report = on_progress or (lambda _label, _share: None)
     plan, year_start, year_end = plan_years(city=city, title=title, years=years)
     report("读取文件", 0)
-    ledger_file = read_ledger_bytes(
-        data,
-        filename=filename,
-        header_mapping=header_mapping,
-        limits=limits or LedgerLimits.from_settings(),
-        on_progress=lambda done, total: report("读取文件", 0.5 * done / total if total else 0.25),
-    )
+    if ledger_file is None:
+        ledger_file = read_ledger_bytes(
+            data,
+            filename=filename,
+            header_mapping=header_mapping,
+            limits=limits or LedgerLimits.from_settings(),
+            on_progress=lambda done, total: report("读取文件", 0.5 * done / total if total else 0.25),
+        )
     sheet = ledger_file.sheet(sheet_name)
     others: list[str] = []
     if city_rows is None and (names := city_names(sheet)):
@@ -153,6 +155,12 @@ def _ledger_import(
     cell_edits = cell_edits or {}
     # This preview's corrections go over the remembered ones, field by field.
     cell_edits = {key: {**earlier.get(key, {}), **cell_edits.get(key, {})} for key in {*earlier, *cell_edits}}
+    if cell_edits:
+        # The rows the corrections touch are copied first: a file read once may be validated
+        # again (the command's preview, then its import) and must stay as it was sent.
+        sheet = replace(sheet, rows=[
+            replace(row, cells=dict(row.cells)) if f"{sheet.name}!{row.number}" in cell_edits else row for row in sheet.rows
+        ])
     edited_rows = apply_cell_edits(sheet, cell_edits) if cell_edits else set()
     remembered_rows = {int(key.rsplit("!", 1)[1]) for key in earlier}
     unit_choices = unit_choices or {}

@@ -14,7 +14,7 @@ from django.db import transaction
 from portal.imports.ledger.importing import LedgerFileError, LedgerImportError, UnitChoice, ledger_import
 from portal.imports.ledger.preview import STATUS_LABELS
 from portal.imports.ledger.province import city_names, rows_without_city
-from portal.imports.ledger.read import FIELD_LABELS, HEADER_SYNONYMS, IGNORE, normalise_header, read_ledger_bytes
+from portal.imports.ledger.read import FIELD_LABELS, HEADER_SYNONYMS, IGNORE, LedgerLimits, normalise_header, read_ledger_bytes
 from portal.imports.ledger.results import RESULT_STATUS_LABELS
 from portal.imports.ledger.validate import UnitDirectory
 from portal.imports.models import RememberedCorrection
@@ -123,7 +123,9 @@ class Command(BaseCommand):
 
     def parts(self, base: dict, city: str | None) -> list[tuple[Region, str | None]]:
         """The plans the file makes: one for --city, or one per city a provincial file names."""
-        ledger_file = read_ledger_bytes(base["data"], filename=base["filename"], header_mapping=base["header_mapping"])
+        ledger_file = read_ledger_bytes(base["data"], filename=base["filename"], header_mapping=base["header_mapping"],
+                                        limits=LedgerLimits.from_settings())
+        base["ledger_file"] = ledger_file  # read once, for every city's previews and imports
         sheet = ledger_file.sheet(base["sheet_name"])
         names = city_names(sheet)
         if not names:
