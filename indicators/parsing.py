@@ -121,10 +121,14 @@ class ParseProblem(str):
     # import shows it as a warning, the targets beside it are read.
     blocking: bool
 
-    def __new__(cls, message: str, code: str, *, blocking: bool = True):
+    # True for a comparison with no figure (不低于上年): nothing pretends to be a number.
+    without_figure: bool
+
+    def __new__(cls, message: str, code: str, *, blocking: bool = True, without_figure: bool = False):
         problem = super().__new__(cls, message)
         problem.code = code
         problem.blocking = blocking
+        problem.without_figure = without_figure
         return problem
 
 
@@ -199,6 +203,7 @@ def parse_targets(text: str, context: PlanContext) -> ParseResult:
                     % {"line": line, "figure": clause},
                     "relative",
                     blocking=not quantities,
+                    without_figure=True,
                 )
             )
         if not quantities and relative:

@@ -5,7 +5,7 @@ from simple_history.models import HistoricalRecords
 
 from units.models import Region, Unit
 
-from .querysets import MeasureQuerySet, PlanQuerySet, TaskQuerySet
+from .querysets import MeasureQuerySet, PlanQuerySet, ProgrammeQuerySet, TaskQuerySet
 
 
 class Programme(models.Model):
@@ -17,6 +17,8 @@ class Programme(models.Model):
         "self", verbose_name=_("上级专项"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    objects = ProgrammeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("专项")
@@ -110,6 +112,9 @@ class Measure(models.Model):
     deadline_text = models.CharField(_("完成时限"), max_length=50, blank=True)
     deadline = models.DateField(_("截止日期"), null=True, blank=True)
     recurring = models.BooleanField(_("每年"), default=False, help_text=_("每年重复的措施"))
+    goal = models.TextField(
+        _("定性目标"), blank=True, help_text=_("没有数值的目标（如“零就业家庭动态清零”），按各单位自评判断完成情况")
+    )
 
     objects = MeasureQuerySet.as_manager()
     history = HistoricalRecords()

@@ -4,6 +4,17 @@ from django.db.models import Count, Q
 from units.access import scope_for
 
 
+class ProgrammeQuerySet(models.QuerySet):
+    UNCLASSIFIED = {"code": "unclassified", "name": "未分类", "order": 990}
+
+    def unclassified(self):
+        """未分类: where an imported task goes when its words suggest no 专项, until an admin
+        assigns one. Listed in fixtures/programmes.csv; made here for a database without it."""
+        fields = self.UNCLASSIFIED
+        programme, _created = self.get_or_create(code=fields["code"], defaults=fields)
+        return programme
+
+
 class PlanQuerySet(models.QuerySet):
     def visible_to(self, user):
         scope = scope_for(user)

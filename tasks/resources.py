@@ -1,9 +1,11 @@
-from import_export import fields, resources, widgets
+from import_export import fields, widgets
+
+from units.resources import FormulaSafeResource
 
 from .models import Programme
 
 
-class ProgrammeResource(resources.ModelResource):
+class ProgrammeResource(FormulaSafeResource):
     code = fields.Field(attribute="code", column_name="代码")
     name = fields.Field(attribute="name", column_name="名称")
     parent = fields.Field(attribute="parent", column_name="上级", widget=widgets.ForeignKeyWidget(Programme, "code"))

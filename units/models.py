@@ -15,6 +15,9 @@ class Region(models.Model):
 
     code = models.SlugField(_("代码"), max_length=40, unique=True)
     name = models.CharField(_("名称"), max_length=50)
+    division_code = models.CharField(
+        _("行政区划代码"), max_length=12, blank=True, help_text=_("GB/T 2260 行政区划代码，如 440700（江门市）")
+    )
     kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
     parent = models.ForeignKey(
         "self", verbose_name=_("上级"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"

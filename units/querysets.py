@@ -18,6 +18,14 @@ class RegionQuerySet(models.QuerySet):
         )
 
 
+    def get_plan_region(self, name: str):
+        """Where a plan may belong: a city (江门, 江门市, jiangmen) or the province (广东省, 广东)."""
+        name = name.strip()
+        return self.filter(kind__in=("city", "province")).get(
+            models.Q(name=name) | models.Q(name=f"{name}市") | models.Q(name=f"{name}省") | models.Q(code=name.lower())
+        )
+
+
 class UnitQuerySet(models.QuerySet):
     def in_region(self, region):
         return self.filter(region=region)

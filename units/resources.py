@@ -5,6 +5,28 @@ from import_export import fields, resources, widgets
 from .models import Region, Unit, UnitAlias
 
 
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+class FormulaSafeResource(resources.ModelResource):
+    """Exports from the Django admin never hand Excel a formula: a text cell starting with
+    =, +, -, @ (or a tab) is written with a leading apostrophe, as OWASP advises for CSV and
+    as Excel itself marks text; an import of that file takes the apostrophe off again, so an
+    export imported back changes nothing. Every admin resource of the project derives from it."""
+
+    def export_field(self, field, instance, **kwargs):
+        value = super().export_field(field, instance, **kwargs)
+        if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+            return "'" + value
+        return value
+
+    def before_import_row(self, row, **kwargs):
+        super().before_import_row(row, **kwargs)
+        for key, value in list(row.items()):
+            if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_PREFIXES):
+                row[key] = value[1:]
+
+
 class CityWidget(widgets.Widget):
     def clean(self, value, row=None, **kwargs):
         if not value:
@@ -18,7 +40,7 @@ class CityWidget(widgets.Widget):
         return value.short_name if value else ""
 
 
-class UnitResource(resources.ModelResource):
+class UnitResource(FormulaSafeResource):
     region = fields.Field(attribute="region", column_name="城市", widget=CityWidget())
     name = fields.Field(attribute="name", column_name="名称")
     kind = fields.Field(attribute="kind", column_name="类型")
@@ -69,7 +91,7 @@ class UnitResource(resources.ModelResource):
         return Unit.objects.select_related("region", "parent").prefetch_related("aliases")
 
 
-class UnitAliasResource(resources.ModelResource):
+class UnitAliasResource(FormulaSafeResource):
     region = fields.Field(attribute="region", column_name="城市", widget=CityWidget())
     name = fields.Field(attribute="name", column_name="别名")
     unit = fields.Field(attribute="unit", column_name="单位", widget=widgets.ForeignKeyWidget(Unit, "name"))

@@ -18,7 +18,11 @@ def regions_load_csv(*, path: Path) -> int:
     for row in csv.DictReader(path.open(encoding="utf-8")):
         parent = Region.objects.get(code=row["上级"]) if row["上级"] else None
         _region, was_created = Region.objects.update_or_create(
-            code=row["代码"], defaults={"name": row["名称"], "kind": row["类型"], "parent": parent}
+            code=row["代码"],
+            defaults={
+                "name": row["名称"], "kind": row["类型"], "parent": parent,
+                "division_code": row.get("区划代码") or "",
+            },
         )
         created += was_created
     return created

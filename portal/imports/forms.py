@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from indicators.models import Indicator
 from tasks.models import Plan, Programme
+from units.matching import guess_unit_kind, unit_name_key
 from units.models import Region, Unit
 
 from .ledger.importing import UnitChoice
@@ -124,21 +125,35 @@ class HeaderMappingForm(forms.Form):
 
 
 class UnitMappingForm(forms.Form):
-    """One select per unknown unit name: an existing unit of the city, or a new unit of a kind."""
+    """One select per unknown unit name: the closest existing units first (the best one chosen
+    when the names differ only in how they are written), any unit of the city, or a new unit."""
 
-    def __init__(self, *args, names: dict[str, list[str]], city: Region, **kwargs):
+    def __init__(self, *args, names: dict[str, list[str]], city: Region, suggestions: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.names = list(names)
+        suggestions = suggestions or {}
         units = Unit.objects.filter(region__in=Region.objects.filter(pk=city.pk) | Region.objects.filter(parent=city))
         existing = [(f"u{pk}", name) for pk, name in units.order_by("kind", "name").values_list("pk", "name")]
         create = [(f"new:{kind}", _("新建单位：%(kind)s") % {"kind": label}) for kind, label in Unit.Kind.choices]
-        choices = [("", _("（请选择）")), (_("对应到已有单位（记为别名）"), existing), (_("新建单位"), create)]
         for index, name in enumerate(self.names):
-            self.fields[f"u{index}"] = forms.ChoiceField(label=name, choices=choices, required=False)
-            self.fields[f"u{index}"].places = names[name]
+            suggested = [(f"u{pk}", label) for pk, label in suggestions.get(name, [])]
+            choices = [("", _("（请选择）"))]
+            if suggested:
+                choices.append((_("建议（最接近的已有单位）"), suggested))
+            choices += [(_("对应到已有单位（记为别名）"), existing), (_("新建单位"), create)]
+            field = forms.ChoiceField(label=name, choices=choices, required=False)
+            field.places = names[name]
+            field.suggested = [label for _value, label in suggested]
+            if suggested and unit_name_key(name, city_name=city.name) == unit_name_key(
+                suggestions[name][0][1].split("（")[0], city_name=city.name
+            ):
+                field.initial = suggested[0][0]
+            self.fields[f"u{index}"] = field
         _bootstrap(self)
 
-    def choices(self) -> dict[str, UnitChoice]:
+    def choices(self, *, create_rest: bool = False) -> dict[str, UnitChoice]:
+        """The admin's choices; with create_rest, every name left unchosen becomes a new unit
+        of the city, of the kind its name suggests."""
         chosen = {}
         for index, name in enumerate(self.names):
             value = self.cleaned_data.get(f"u{index}") or ""
@@ -146,7 +161,53 @@ class UnitMappingForm(forms.Form):
                 chosen[name] = UnitChoice(create_kind=value.removeprefix("new:"))
             elif value.startswith("u"):
                 chosen[name] = UnitChoice(unit_id=int(value[1:]))
+            elif create_rest:
+                chosen[name] = UnitChoice(create_kind=guess_unit_kind(name))
         return chosen
+
+
+class ProgrammeChoiceForm(forms.Form):
+    """专项 per task, or for a whole section at once (a section's choice wins over its tasks'):
+    each select starts at the file's 专项 or the suggested one."""
+
+    def __init__(self, *args, tasks: list[dict], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.tasks = tasks
+        names = list(Programme.objects.order_by("order", "id").values_list("name", flat=True))
+        programme_choices = [(name, name) for name in names]
+        self.sections: dict[str, tuple[int | None, str]] = {}
+        for task in tasks:
+            key = f"s{task['section_seq'] or 0}"
+            if key not in self.sections:
+                self.sections[key] = (task["section_seq"], task["section"] or _("（不在章节中）"))
+                self.fields[key] = forms.ChoiceField(
+                    label=self.sections[key][1], required=False,
+                    choices=[("", _("（按各任务）"))] + programme_choices,
+                )
+            field = forms.ChoiceField(label=f"{task['number']}. {task['title']}", choices=programme_choices,
+                                      initial=task["programme"], required=False)
+            field.suggested = task["suggested"]
+            self.fields[f"t{task['number']}"] = field
+        _bootstrap(self)
+
+    @property
+    def groups(self) -> list[tuple]:
+        """(section select, [task selects]) in file order, for the template."""
+        groups: dict[str, list] = {}
+        for task in self.tasks:
+            groups.setdefault(f"s{task['section_seq'] or 0}", []).append(self[f"t{task['number']}"])
+        return [(self[key], fields) for key, fields in groups.items()]
+
+    def edits(self, *, sheet: str) -> dict[str, dict[str, str]]:
+        """The 专项 cell of every row of each task whose choice differs from the file's, or
+        confirms a suggestion (it becomes the admin's, so a later preview keeps it)."""
+        edits: dict[str, dict[str, str]] = {}
+        for task in self.tasks:
+            chosen = self.cleaned_data.get(f"s{task['section_seq'] or 0}") or self.cleaned_data.get(f"t{task['number']}")
+            if chosen and (chosen != task["programme"] or task["suggested"]):
+                for row in task["rows"]:
+                    edits[f"{sheet}!{row}"] = {"programme": chosen}
+        return edits
 
 
 class ConfirmForm(forms.Form):

@@ -73,7 +73,19 @@ class ImportJob(models.Model):
         return (self.year_start, self.year_end) if self.year_start else None
 
 
-class HeaderMapping(models.Model):
+class Remembered(models.Model):
+    """What an admin decided once and the import applies again: who decided it last, and when."""
+
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class HeaderMapping(Remembered):
     """A column header a bureau uses that the reader did not know, and the field the bureau's
     admin said it means (or nothing, to leave the column out): remembered for the next file."""
 
@@ -82,10 +94,6 @@ class HeaderMapping(models.Model):
     city = models.ForeignKey(Region, verbose_name=_("城市"), on_delete=models.CASCADE, related_name="+")
     header = models.CharField(_("列名"), max_length=100)
     field = models.CharField(_("对应字段"), max_length=20, choices=FIELD_CHOICES, blank=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
         verbose_name = _("列名对应")
@@ -99,3 +107,29 @@ class HeaderMapping(models.Model):
     @classmethod
     def for_city(cls, city_id: int) -> dict[str, str]:
         return dict(cls.objects.filter(city_id=city_id).values_list("header", "field"))
+
+
+class RememberedCorrection(Remembered):
+    """A row correction (or 专项 choice) an admin made in a preview and imported: applied
+    again to the same row when the plan's ledger is uploaded again, so that an unchanged
+    re-upload has nothing to do. The row is known by what the file held in it (row_key), not
+    by its number: a row moved by a corrected file keeps its correction; a row the bureau
+    changed in the file is taken as the file now has it."""
+
+    plan = models.ForeignKey(Plan, verbose_name=_("工作方案"), on_delete=models.CASCADE, related_name="+")
+    row_key = models.CharField(_("原行内容摘要"), max_length=64)
+    changes = models.JSONField(_("修改"), default=dict)
+
+    class Meta:
+        verbose_name = _("记住的修改")
+        verbose_name_plural = _("记住的修改")
+        constraints = [models.UniqueConstraint(fields=["plan", "row_key"], name="correction_unique_row_in_plan")]
+
+    def __str__(self) -> str:
+        return f"{self.plan} · {self.row_key[:8]}"
+
+    @classmethod
+    def for_plan(cls, plan: Plan | None) -> dict[str, dict[str, str]]:
+        if plan is None or plan.pk is None:
+            return {}
+        return dict(cls.objects.filter(plan=plan).values_list("row_key", "changes"))

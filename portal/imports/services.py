@@ -14,7 +14,7 @@ from units.models import Region
 
 from .ledger.importing import LedgerFileError, LedgerImportError, SheetChoiceRequired, UnitChoice, ledger_import
 from .ledger.read import LedgerLimits, normalise_header
-from .models import HeaderMapping, ImportJob
+from .models import HeaderMapping, ImportJob, RememberedCorrection
 
 
 class UploadRefused(Exception):
@@ -150,6 +150,7 @@ def import_job_run(*, job_id: int) -> ImportJob:
             _set(job, error="数据在预览之后有变化，文件现在有错误，未写入任何数据：请查看下方的错误")
         return job
     _remember_headers(job)
+    _remember_corrections(job, result.plan, result.row_keys or {})
     _set(
         job,
         status=ImportJob.Status.DONE,
@@ -174,7 +175,21 @@ def _import_options(job: ImportJob) -> dict:
         "unit_choices": {name: UnitChoice(**choice) for name, choice in job.unit_choices.items()},
         "result_choices": job.result_choices,
         "cell_edits": job.cell_edits,
+        "remembered": RememberedCorrection.for_plan(
+            job.plan or Plan.objects.filter(city=job.city, title=job.plan_title).first()
+        ),
     }
+
+
+def _remember_corrections(job: ImportJob, plan: Plan, row_keys: dict[str, str]) -> None:
+    """The rows corrected in this preview, known by what the file held there, for next time."""
+    remembered = RememberedCorrection.for_plan(plan)
+    for key, changes in job.cell_edits.items():
+        if key in row_keys:
+            merged = {**remembered.get(row_keys[key], {}), **changes}
+            RememberedCorrection.objects.update_or_create(
+                plan=plan, row_key=row_keys[key], defaults={"changes": merged, "updated_by": job.created_by}
+            )
 
 
 def _remember_headers(job: ImportJob) -> None:

@@ -63,6 +63,12 @@ class PreviewRowTable(PortalTable):
             return format_html("<strong>{}</strong>", value)
         return value
 
+    def render_programme(self, value, record):
+        if record.programme_suggested:
+            return format_html('{} <span class="badge text-bg-light" title="{}">{}</span>', value,
+                               _("文件中没有专项，这是按任务内容建议的，可在上方“专项”中确认或改选"), _("建议"))
+        return value
+
     def render_targets(self, value):
         return format_html_join("", "<div>{}</div>", ((t,) for t in value))
 

@@ -21,6 +21,7 @@ from . import services
 from .forms import (
     ConfirmForm,
     HeaderMappingForm,
+    ProgrammeChoiceForm,
     ResultMappingForm,
     RowEditForm,
     SheetForm,
@@ -119,7 +120,10 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
             table=table,
             sheet_form=SheetForm(sheets=job.sheets, initial={"sheet": job.sheet}) if len(job.sheets) > 1 else None,
             header_form=HeaderMappingForm(headers=preview.unknown_headers) if preview.unknown_headers else None,
-            unit_form=UnitMappingForm(names=preview.unknown_units, city=job.city) if preview.unknown_units else None,
+            programme_form=ProgrammeChoiceForm(tasks=preview.tasks) if preview.tasks else None,
+            unit_form=UnitMappingForm(names=preview.unknown_units, city=job.city, suggestions=preview.unit_suggestions)
+            if preview.unknown_units else None,
+            units_to_create=sorted(name for name, choice in job.unit_choices.items() if choice.get("create_kind")),
             confirm_form=ConfirmForm(),
         )
         if preview.results:
@@ -179,10 +183,24 @@ def job_units(request: HttpRequest, pk: int) -> HttpResponse:
     job = _editable_job(request, pk)
     preview = _job_preview(job)
     form = UnitMappingForm(request.POST, names=preview.unknown_units, city=job.city)
-    if form.is_valid() and form.choices():
-        services.import_job_choose_units(job, choices=form.choices())
+    choices = form.choices(create_rest="create_rest" in request.POST) if form.is_valid() else {}
+    if choices:
+        services.import_job_choose_units(job, choices=choices)
     else:
         messages.warning(request, _("请为每个不认识的单位选择对应的已有单位，或选择新建"))
+    return redirect("imports:job", pk=job.pk)
+
+
+@login_required
+@require_POST
+def job_programmes(request: HttpRequest, pk: int) -> HttpResponse:
+    """专项 chosen per task or per section: laid over the file's 专项 cells, then previewed again."""
+    job = _editable_job(request, pk)
+    preview = _job_preview(job)
+    form = ProgrammeChoiceForm(request.POST, tasks=preview.tasks)
+    if form.is_valid() and (edits := form.edits(sheet=preview.sheet)):
+        services.import_job_edit_rows(job, edits=edits)
+        messages.success(request, _("已按所选专项重新预览；原文件不变。"))
     return redirect("imports:job", pk=job.pk)
 
 

@@ -18,6 +18,7 @@ from openpyxl.utils import get_column_letter
 from indicators.models import ActualValue, ProgressReport, Target
 from indicators.parsing import PlanContext, parse_targets, plain_number
 from tasks.models import Measure, Plan, Responsibility, Section, Task
+from units.resources import FORMULA_PREFIXES
 
 COLUMNS = ["序号", "任务", "工作措施", "牵头单位", "配合单位", "目标指标", "完成时限", "专项", "最新进展", "实际完成"]
 WIDTHS = [6, 28, 60, 18, 24, 30, 12, 10, 40, 28]
@@ -25,7 +26,6 @@ MERGED_TASK_COLUMNS = (1, 2, 8)  # 序号, 任务, 专项 span the task's measur
 THIN = Side(style="thin", color="999999")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WRAP = Alignment(wrap_text=True, vertical="center")
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def ledger_export(plan: Plan) -> bytes:
@@ -73,7 +73,7 @@ def ledger_export(plan: Plan) -> bytes:
                         measure.text,
                         "、".join(leads),
                         "、".join(supports),
-                        target_cell(targets, context),
+                        "\n".join(filter(None, [target_cell(targets, context), measure.goal])),
                         measure.deadline_text,
                         task.programme.name if first else None,
                         "\n".join(progress.get(measure.pk, [])),

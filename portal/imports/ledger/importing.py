@@ -8,7 +8,7 @@ admin's unit choices, validates again and writes, all in one transaction.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from django.db import transaction
@@ -16,16 +16,18 @@ from django.utils.text import slugify
 
 from portal.memory import garbage_collection_paused
 from tasks.models import Plan, Programme
+from units.matching import suggest_units
 from units.models import Region, Unit, UnitAlias
 
+from .edits import apply_cell_edits, remembered_edits, row_key
 from .preview import LedgerPreview, ledger_preview
+from .province import city_names, rows_of_city
 from .read import (
     LedgerFile,
     LedgerFileError,
     LedgerLimits,
     LedgerSheet,
     SheetChoiceRequired,
-    apply_cell_edits,
     read_ledger_bytes,
 )
 from .results import ResultsCheck, check_results, results_write
@@ -69,6 +71,7 @@ class LedgerImport:
     sheet: LedgerSheet | None = None
     plan: Plan | None = None
     results: ResultsCheck | None = None
+    row_keys: dict[str, str] | None = None  # sheet!row → what the file held there (read.row_key)
 
 
 def plan_years(*, city: Region, title: str, years: tuple[int, int] | None) -> tuple[Plan | None, int, int]:
@@ -113,6 +116,9 @@ def _ledger_import(
     unit_choices: dict[str, UnitChoice] | None = None,
     result_choices: dict[str, int] | None = None,
     cell_edits: dict[str, dict[str, str]] | None = None,
+    remembered: dict[str, dict[str, str]] | None = None,
+    city_rows: str | None = None,
+    ledger_file: LedgerFile | None = None,  # the file already read (a command validating it several times)
     skip_bad_rows: bool = False,
     dry_run: bool = False,
     user=None,
@@ -126,15 +132,37 @@ def _ledger_import(
     report = on_progress or (lambda _label, _share: None)
     plan, year_start, year_end = plan_years(city=city, title=title, years=years)
     report("读取文件", 0)
-    ledger_file = read_ledger_bytes(
-        data,
-        filename=filename,
-        header_mapping=header_mapping,
-        limits=limits or LedgerLimits.from_settings(),
-        on_progress=lambda done, total: report("读取文件", 0.5 * done / total if total else 0.25),
-    )
+    if ledger_file is None:
+        ledger_file = read_ledger_bytes(
+            data,
+            filename=filename,
+            header_mapping=header_mapping,
+            limits=limits or LedgerLimits.from_settings(),
+            on_progress=lambda done, total: report("读取文件", 0.5 * done / total if total else 0.25),
+        )
     sheet = ledger_file.sheet(sheet_name)
+    others: list[str] = []
+    if city_rows is None and (names := city_names(sheet)):
+        # A provincial ledger imported for one city (the page): that city's rows only.
+        own = [name for name in names if name.removesuffix("市") == city.name.removesuffix("市")]
+        others = [name for name in names if name not in own]
+        city_rows = own[0] if own else ""
+    if city_rows is not None:
+        sheet = rows_of_city(sheet, city_rows)  # one city's part of a provincial ledger
+    # The rows' identities as the file has them, before any correction is laid over them.
+    row_keys = {f"{sheet.name}!{row.number}": row_key(row) for row in sheet.rows} if remembered or cell_edits else {}
+    earlier = remembered_edits(sheet, remembered or {})
+    cell_edits = cell_edits or {}
+    # This preview's corrections go over the remembered ones, field by field.
+    cell_edits = {key: {**earlier.get(key, {}), **cell_edits.get(key, {})} for key in {*earlier, *cell_edits}}
+    if cell_edits:
+        # The rows the corrections touch are copied first: a file read once may be validated
+        # again (the command's preview, then its import) and must stay as it was sent.
+        sheet = replace(sheet, rows=[
+            replace(row, cells=dict(row.cells)) if f"{sheet.name}!{row.number}" in cell_edits else row for row in sheet.rows
+        ])
     edited_rows = apply_cell_edits(sheet, cell_edits) if cell_edits else set()
+    remembered_rows = {int(key.rsplit("!", 1)[1]) for key in earlier}
     unit_choices = unit_choices or {}
     _check_unit_choices(city, unit_choices)
 
@@ -160,8 +188,16 @@ def _ledger_import(
         preview = ledger_preview(
             draft, plan=plan, sheet=sheet, ledger_file=ledger_file, results=results, edited_rows=edited_rows
         )
+        preview.unit_suggestions = suggest_units(city, list(draft.unknown_units))
+        preview.remembered_rows = len(remembered_rows)
+        if others:
+            preview.notices.append(
+                f"文件按“城市”列含多个城市的行：这里只导入{city.name}的行，其余（{'、'.join(others)}）不导入；"
+                "分市一次导入请用 manage.py import_ledger（不写 --city）"
+            )
+        preview.edited_rows = len(edited_rows - remembered_rows)
         report("完成", 1)
-        return LedgerImport(draft, None, preview, ledger_file, sheet, plan, results)
+        return LedgerImport(draft, None, preview, ledger_file, sheet, plan, results, row_keys)
 
     # Results a city reported (a results sheet) are written with the ledger, or nothing is.
     results = check_results(ledger_file.result_sheets, city=city, choices=result_choices)
@@ -197,7 +233,7 @@ def _ledger_import(
         summary = ledger_write(draft=draft.without_bad_rows() if skip_bad_rows else draft, plan=plan, user=user)
         summary.results = results_write(results.lines, city=city, source_document=source_document or filename)
     report("完成", 1)
-    return LedgerImport(draft, summary, None, ledger_file, sheet, plan, results)
+    return LedgerImport(draft, summary, None, ledger_file, sheet, plan, results, row_keys)
 
 
 def ledger_import_file(

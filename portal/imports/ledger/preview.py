@@ -13,13 +13,15 @@ from dataclasses import asdict, dataclass, field
 
 from tasks.models import Plan
 
-from .read import EDITABLE_FIELDS, LedgerFile, LedgerSheet
+from .edits import EDITABLE_FIELDS
+from .read import LedgerFile, LedgerSheet
 from .results import RESULT_STATUS_LABELS, ResultLine, ResultsCheck
 from .validate import LedgerDraft
 from .write import compare, load_plan_state
 
 STATUS_LABELS = {"create": "新增", "update": "更新", "unchanged": "未变", "error": "错误"}
 STATUSES = tuple(STATUS_LABELS)
+FIRST_TASKS = 8  # tasks listed in the preview, so that a wrong grouping is seen before a write
 
 
 @dataclass(slots=True)
@@ -37,6 +39,7 @@ class PreviewRow:
     targets: list[str] = field(default_factory=list)
     deadline: str = ""
     programme: str = ""  # the task's 专项, on its first row
+    programme_suggested: bool = False  # that 专项 is the classifier's suggestion, not the file's
     cells: dict[str, str] = field(default_factory=dict)  # the editable cells as read (and edited)
     edited: bool = False  # the admin corrected this row in the preview
 
@@ -50,6 +53,7 @@ class LedgerPreview:
     warnings: list[str]
     notices: list[str] = field(default_factory=list)
     unknown_units: dict[str, list[str]] = field(default_factory=dict)  # name → places
+    unit_suggestions: dict[str, list] = field(default_factory=dict)  # name → [(unit id, label)], best first
     unknown_headers: list[tuple[str, str]] = field(default_factory=list)  # (column letter, header text)
     columns: dict[str, str] = field(default_factory=dict)  # field → column letter
     missing_measures: list[str] = field(default_factory=list)
@@ -57,7 +61,14 @@ class LedgerPreview:
     plan_exists: bool = False
     measure_count: int = 0
     target_count: int = 0
+    task_count: int = 0
+    first_tasks: list[str] = field(default_factory=list)  # "3. 强化青年群体就业扶持（4 项措施）"
+    task_layout: str = ""  # how the file's tasks were told apart, in words
+    # One line per task, for choosing 专项 per task or per section: number, title, section
+    # (its seq and title), programme, suggested, and the rows it spans.
+    tasks: list[dict] = field(default_factory=list)
     edited_rows: int = 0  # rows the admin corrected in the preview
+    remembered_rows: int = 0  # rows given the corrections remembered from the plan's earlier imports
     results: list[ResultLine] = field(default_factory=list)  # the rows of a results sheet (已完成结果)
 
     @property
@@ -106,6 +117,18 @@ def _editable_cells(row) -> dict[str, str]:
     if row is None:
         return {}
     return {name: row.get(name) for name in EDITABLE_FIELDS if row.get(name)}
+
+
+def _task_line(task, programme_names: dict[int, str], sections: dict[int, str]) -> dict:
+    return {
+        "number": task.number,
+        "title": task.title,
+        "section_seq": task.section_seq,
+        "section": sections.get(task.section_seq, ""),
+        "programme": programme_names.get(task.programme_id, ""),
+        "suggested": task.programme_suggested,
+        "rows": [measure.place.row for measure in task.measures],
+    }
 
 
 def ledger_preview(
@@ -161,9 +184,12 @@ def ledger_preview(
                 PreviewRow(
                     sheet=sheet.name, row=row, kind="measure", code=f"{task.number}.{measure.seq}",
                     text=measure.text, status=status, changes=changes, problems=problems, task=task.title,
-                    units=measure.units_text, targets=[t.parsed.phrase for t in measure.targets],
+                    units=measure.units_text, targets=[t.parsed.phrase for t in measure.targets] + [
+                        f"定性：{goal}" for goal in measure.goal.split("\n") if goal
+                    ],
                     deadline=measure.deadline_text,
                     programme=programme_names.get(task.programme_id, "") if index == 0 else "",
+                    programme_suggested=task.programme_suggested and index == 0,
                     cells=_editable_cells(sheet_rows.get(row)),
                     edited=row in edited_rows,
                 )
@@ -174,6 +200,7 @@ def ledger_preview(
                                    problems=problems))
     rows.sort(key=lambda r: r.row)
 
+    sections = {section.seq: section.title for section in draft.sections}
     state_texts = {}
     if diff.missing:
         from tasks.models import Measure  # the texts of the few measures no longer in the file
@@ -196,6 +223,10 @@ def ledger_preview(
         kept_targets=len(diff.targets_kept),
         plan_exists=plan is not None and plan.pk is not None,
         measure_count=len(draft.measures),
+        task_count=len(draft.tasks),
+        first_tasks=[f"{t.number}. {t.title}（{len(t.measures)} 项措施）" for t in draft.tasks[:FIRST_TASKS]],
+        task_layout=draft.layout.description if draft.layout else "",
+        tasks=[_task_line(task, programme_names, sections) for task in draft.tasks],
         target_count=draft.target_count,
         edited_rows=len(edited_rows),
         results=results.lines if results else [],

@@ -15,7 +15,7 @@ import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from openpyxl.utils import get_column_letter, range_boundaries
@@ -31,6 +31,8 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
     "targets": ("目标指标", "目标", "量化指标", "目标任务", "指标", "量化目标", "工作目标", "预期目标"),
     "deadline": ("完成时限", "时间节点", "完成时间", "时限", "完成期限", "时间安排"),
     "programme": ("专项", "所属专项", "工作专项", "专项类别"),
+    # A provincial ledger's rows say their city: each city's rows import as its own plan.
+    "city": ("城市", "地市", "所属城市", "地级市", "所属地市"),
     # Read and shown, never written: the columns an export adds, and the ones bureaus keep.
     "progress": ("最新进展", "进展情况", "工作进展", "完成情况", "推进情况", "进展"),
     "actual": ("实际完成", "实际完成值", "完成值", "实际值"),
@@ -45,6 +47,7 @@ FIELD_LABELS = {
     "targets": "目标指标",
     "deadline": "完成时限",
     "programme": "专项",
+    "city": "城市",
     "progress": "最新进展",
     "actual": "实际完成",
     "remarks": "备注",
@@ -66,6 +69,8 @@ IGNORE = ""  # a header mapped to nothing: the admin said to leave that column o
 HEADER_SCAN_ROWS = 15
 MAX_COLUMNS = 60  # a ledger has about ten; a sheet 16,384 columns wide is not read past this
 
+SERIAL_RE = re.compile(r"(\d{5})(?:\.0+)?")
+EXCEL_EPOCH = date(1899, 12, 30)  # day 0 of Excel's 1900 date system (its 1900-02-29 included)
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
 FORMATS = {"xlsx": "Excel 工作簿（.xlsx）", "xls": "Excel 97-2003 工作簿（.xls）", "csv": "CSV 文本"}
@@ -169,30 +174,6 @@ class LedgerFile:
         return candidates[0]
 
 
-EDITABLE_FIELDS = ("task", "programme", "measure", "lead", "support", "targets", "deadline")
-
-
-def apply_cell_edits(sheet: LedgerSheet, edits: dict[str, dict[str, str]]) -> set[int]:
-    """The admin's corrections typed in the preview, laid over the file's cells: edits are
-    keyed "sheet!row", then by field (任务, 专项, 工作措施 …). The file itself is not changed;
-    an emptied value empties the cell. Returns the numbers of the rows edited."""
-    edited: set[int] = set()
-    for row in sheet.rows:
-        changes = edits.get(f"{sheet.name}!{row.number}")
-        if not changes:
-            continue
-        edited.add(row.number)
-        for name, value in changes.items():
-            if name not in EDITABLE_FIELDS:
-                continue
-            value = cell_text(value)
-            if value:
-                row.cells[name] = Cell(value, sheet.columns.get(name, ""))
-            else:
-                row.cells.pop(name, None)
-    return edited
-
-
 class SheetChoiceRequired(LedgerFileError):
     def __init__(self, filename: str, names: list[str]):
         self.names = names
@@ -274,7 +255,9 @@ def read_ledger_bytes(
     if kind == "xlsx":
         grids = _xlsx_grids(data, filename, limits, on_progress)
     elif kind == "xls":
-        grids = _xls_grids(data, filename, limits)
+        from .xls import xls_grids
+
+        grids = xls_grids(data, filename, limits)
     else:
         grids = [(Path(filename).stem or "CSV", *_csv_grid(data, filename, limits))]
     sheets, result_sheets = [], []
@@ -363,15 +346,19 @@ def _csv_grid(data: bytes, filename: str, limits: LedgerLimits) -> tuple[Grid, C
         delimiter = csv.Sniffer().sniff(sample, delimiters=",\t;|，").delimiter
     except csv.Error:
         delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
-    grid = []
+    grid, data_rows = [], 0
     for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
-        grid.append([cell_text(cell) for cell in row[:MAX_COLUMNS]])
-        _check_rows(grid, filename, limits)
+        values = [cell_text(cell) for cell in row[:MAX_COLUMNS]]
+        grid.append(values)
+        if any(values):
+            data_rows += 1
+            _check_rows(data_rows, filename, limits)
     return grid, {}
 
 
-def _check_rows(grid: Grid, sheet: str, limits: LedgerLimits) -> None:
-    if len(grid) > limits.max_rows + HEADER_SCAN_ROWS:
+def _check_rows(data_rows: int, sheet: str, limits: LedgerLimits) -> None:
+    """Only rows holding data count: a sheet formatted down to row 1,048,576 is not long."""
+    if data_rows > limits.max_rows + HEADER_SCAN_ROWS:
         raise LedgerFileError(f"“{sheet}”超过 {limits.max_rows} 行的上限：请拆分后分别导入")
 
 
@@ -425,10 +412,13 @@ def _streamed_xlsx_grids(
     for name, path in book.sheets:
         grid: Grid = []
         errors: CellErrors = {}
+        data_rows = 0
         for number, cells in book.rows(path, MAX_COLUMNS):
+            if not any(value != "" for _kind, value in cells.values()):
+                continue  # an empty row, perhaps formatted: kept only if data follows it
             while len(grid) < number - 1:  # rows absent from the XML are empty rows
                 grid.append([])
-            row = [""] * (max(cells) if cells else 0)
+            row = [""] * max(cells)
             for column, (kind, value) in cells.items():
                 if kind == "value":
                     row[column - 1] = cell_text(value)
@@ -437,7 +427,8 @@ def _streamed_xlsx_grids(
                 else:
                     errors[(number - 1, column - 1)] = _value_error(f"{get_column_letter(column)}{number}", value)
             grid.append(row)
-            _check_rows(grid, f"工作表“{name}”", limits)
+            data_rows += 1
+            _check_rows(data_rows, f"工作表“{name}”", limits)
             if on_progress and number % 1000 == 0:
                 on_progress(number, book.expected_rows)
         _spread_merges(grid, errors, book.merges)
@@ -479,7 +470,10 @@ def _xlsx_sheet(book, sheet, limits: LedgerLimits, on_progress: Progress | None)
     expected = sheet.max_row or 0
     grid: Grid = []
     errors: CellErrors = {}
+    data_rows = 0
     for number, cells in parser.parse():
+        if not any(c["value"] not in (None, "") for c in cells):
+            continue  # an empty row, perhaps formatted: kept only if data follows it
         while len(grid) < number - 1:  # rows absent from the XML are empty rows
             grid.append([])
         row = [""] * min(max((c["column"] for c in cells), default=0), MAX_COLUMNS)
@@ -495,54 +489,13 @@ def _xlsx_sheet(book, sheet, limits: LedgerLimits, on_progress: Progress | None)
             else:
                 row[column - 1] = cell_text(cell["value"])
         grid.append(row)
-        _check_rows(grid, f"工作表“{sheet.title}”", limits)
+        data_rows += 1
+        _check_rows(data_rows, f"工作表“{sheet.title}”", limits)
         if on_progress and number % 1000 == 0:
             on_progress(number, expected)
     merges = parser.merged_cells.mergeCell if parser.merged_cells else []
     _spread_merges(grid, errors, [range_boundaries(merge.coord) for merge in merges])
     return grid, errors
-
-
-def _xls_grids(data: bytes, filename: str, limits: LedgerLimits) -> list[tuple[str, Grid, CellErrors]]:
-    import xlrd
-
-    try:
-        book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True)
-    except Exception as exc:  # xlrd raises XLRDError, CompDocError, struct errors …
-        raise LedgerFileError(
-            f"文件“{filename}”无法作为 Excel 97-2003（.xls）读取（可能已加密、损坏，或是 Word 等其他文件）"
-        ) from exc
-    grids = []
-    try:
-        for index in range(book.nsheets):
-            sheet = book.sheet_by_index(index)
-            if sheet.nrows > limits.max_rows + HEADER_SCAN_ROWS:
-                raise LedgerFileError(f"工作表“{sheet.name}”超过 {limits.max_rows} 行的上限：请拆分后分别导入")
-            grid: Grid = []
-            errors: CellErrors = {}
-            for r in range(sheet.nrows):
-                row = []
-                for c in range(min(sheet.row_len(r), MAX_COLUMNS)):
-                    kind, value = sheet.cell_type(r, c), sheet.cell_value(r, c)
-                    if kind == xlrd.XL_CELL_DATE:
-                        try:
-                            value = xlrd.xldate.xldate_as_datetime(value, book.datemode)
-                        except (ValueError, OverflowError):
-                            pass
-                    elif kind == xlrd.XL_CELL_ERROR:
-                        code = xlrd.error_text_from_code.get(value, "#ERROR")
-                        errors[(r, c)] = _value_error(f"{get_column_letter(c + 1)}{r + 1}", code)
-                        value = None
-                    row.append(cell_text(value))
-                grid.append(row)
-            # xlrd gives (first row, row after last, first column, column after last), 0-based.
-            _spread_merges(
-                grid, errors, [(c0 + 1, r0 + 1, c1, r1) for r0, r1, c0, c1 in sheet.merged_cells]
-            )
-            grids.append((sheet.name, grid, errors))
-    finally:
-        book.release_resources()
-    return grids
 
 
 def _spread_merges(grid: Grid, errors: CellErrors, ranges: list[tuple[int, int, int, int]]) -> None:
@@ -607,6 +560,8 @@ def _sheet_from_grid(
         cells = {}
         for field_name, position in fields:
             value = values[position] if position < len(values) else ""
+            if field_name == "deadline" and value:
+                value = serial_date(value)
             error = errors.get((r, position), "") if errors else ""
             if value or error:
                 cells[field_name] = Cell(value, columns[field_name], error)
@@ -620,6 +575,14 @@ def _sheet_from_grid(
     return LedgerSheet(
         name=name, header_row=index + 1, columns=columns, rows=rows, headers=headers, unknown_headers=unknown
     )
+
+
+def serial_date(value: str) -> str:
+    """A date serial (45657) in a 完成时限 cell that lost its date format, as the date it is."""
+    serial = SERIAL_RE.fullmatch(value)
+    if serial and 20000 <= int(serial.group(1)) <= 80000:
+        return (EXCEL_EPOCH + timedelta(days=int(serial.group(1)))).isoformat()
+    return value
 
 
 def _column_index(letter: str) -> int:

@@ -10,12 +10,13 @@ which normalises the layout first and writes in bulk.
 from __future__ import annotations
 
 from django.db import transaction
-from import_export import fields, resources, widgets
+from import_export import fields, widgets
 
 from indicators.models import ActualValue, Target
 from indicators.parsing import PlanContext, parse_targets
 from tasks.models import Measure, Plan, Responsibility, Task
 from tasks.signals import notify_progress_changed
+from units.resources import FormulaSafeResource
 
 from .export import target_cell
 from .validate import DraftTarget, IndicatorCatalogue, UnitDirectory, parse_deadline, split_units
@@ -51,7 +52,7 @@ class TargetPhrasesWidget(widgets.Widget):
         return target_cell(list(obj.targets.all()), PlanContext(plan.year_start, plan.year_end))
 
 
-class MeasureResource(resources.ModelResource):
+class MeasureResource(FormulaSafeResource):
     plan = fields.Field(column_name="方案代码", readonly=True)
     code = fields.Field(column_name="序号", readonly=True)
     task = fields.Field(column_name="任务", readonly=True)
@@ -101,6 +102,7 @@ class MeasureResource(resources.ModelResource):
     # Import: a row names an existing task of a plan (方案代码 + 序号 "3.2"); the measure is
     # created or updated with its units, deadline and targets read by the ledger's rules.
     def before_import_row(self, row, **kwargs):
+        super().before_import_row(row, **kwargs)  # an exported formula text's apostrophe comes off
         slug, code = str(row.get("方案代码") or "").strip(), str(row.get("序号") or "").strip()
         plan = self._plans.get(slug) or Plan.objects.filter(slug=slug).select_related("city").first()
         if plan is None:

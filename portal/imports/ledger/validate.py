@@ -13,7 +13,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date
 
 from django.utils.translation import gettext as _
 
@@ -22,12 +22,14 @@ from indicators.parsing import ParsedTarget, PlanContext, parse_targets, plain_n
 from tasks.models import Programme
 from units.models import Region, Unit, UnitAlias
 
-from .read import FIELD_LABELS, INFORMATIONAL_FIELDS, RESULT_FIELD_LABELS, LedgerRow, LedgerSheet
+from ..programmes import UNCLASSIFIED_NAME, suggest_programme
+from .grouping import TaskLayout, task_layout, task_number_of, task_title
+from .qualitative import countable, read_target_cell
+from .read import FIELD_LABELS, INFORMATIONAL_FIELDS, RESULT_FIELD_LABELS, LedgerRow, LedgerSheet, serial_date
 
 CHINESE_NUMERALS = "一二三四五六七八九十"
 SECTION_NUMBER_RE = re.compile(rf"^[(（]?([{CHINESE_NUMERALS}]+)[)）]?[、.．]?\s*(.*)$", re.S)
 DIGITS_RE = re.compile(r"\d+(?:\.\d+)?")
-TASK_NUMBER_RE = re.compile(r"^\s*(\d+)\s*[.．、]?\s*(.*)$", re.S)
 NOTE_RE = re.compile(r"^\s*(注|备注|说明|填表说明|填报说明|附注|填表人|审核人|联系人|制表)\s*[:：]")
 UNIT_SEPARATORS = "、，,；;/／\n"
 COLLECTIVE_UNITS = {
@@ -97,6 +99,7 @@ class DraftMeasure:
     place: Place
     problems: list[Problem] = field(default_factory=list)
     units_text: str = ""  # the unit names as the file gives them, for the preview
+    goal: str = ""  # the target cell's lines with no quantity: a qualitative goal
 
 
 @dataclass
@@ -116,6 +119,7 @@ class DraftTask:
     measures: list[DraftMeasure] = field(default_factory=list)
     place: Place | None = None
     problems: list[Problem] = field(default_factory=list)
+    programme_suggested: bool = False  # not the file's 专项: the classifier's, for the admin to confirm
 
 
 @dataclass
@@ -125,6 +129,7 @@ class LedgerDraft:
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     unknown_units: dict[str, list[Place]] = field(default_factory=dict)
+    layout: TaskLayout | None = None
     # Filled by without_bad_rows(): what the file holds but this import leaves alone.
     skipped_measures: set[tuple[int, int]] = field(default_factory=set)
     skipped_tasks: set[int] = field(default_factory=set)
@@ -247,10 +252,7 @@ def parse_deadline(text: str, year_start: int, year_end: int) -> tuple[date | No
         return plan_end, True
     if any(word in text for word in ("长期", "持续", "常态化", "全年", "年内", "贯穿全年")) and not re.search(r"\d{4}", text):
         return plan_end, False
-    serial = re.fullmatch(r"(\d{5})(?:\.0+)?", text)
-    if serial and 20000 <= int(serial.group(1)) <= 80000:
-        # An Excel date serial that lost its date format (days since 1899-12-30).
-        return date(1899, 12, 30) + timedelta(days=int(serial.group(1))), False
+    text = serial_date(text)  # an Excel date serial that lost its date format
     text = re.sub(r"(之前|以前|前|完成|止)$", "", text)
     single = _single_deadline(text, year_start, year_end)
     if single:
@@ -382,6 +384,15 @@ def validate_ledger(
     has_support_column = "support" in sheet.columns
     seen_rows: dict[tuple, int] = {}
     task: DraftTask | None = None
+    tasks_by_key: dict[tuple, DraftTask] = {}
+    unclassified: list[DraftTask] = []
+    layout = task_layout(
+        [row for row in sheet.rows if row.get("measure") and not _section_of(row) and not _is_note(row)],
+        has_task_column="task" in sheet.columns,
+    )
+    draft.layout = layout
+    if not layout.has_task_column:
+        draft.warnings.append(Problem(header_place, layout.description))
     section_seq = None
 
     def place(row: LedgerRow, field_name: str = "") -> Place:
@@ -416,24 +427,18 @@ def validate_ledger(
             continue
         seen_rows[signature] = row.number
 
-        seq_text, title_text = row.get("seq"), row.get("task")
-        number = _task_number(seq_text, title_text)
-        title = TASK_NUMBER_RE.sub(r"\2", title_text).strip().rstrip("。") if title_text else ""
-        if task is None or (number is not None and number != task.number) or (
-            number is None and title and title != task.title
-        ):
-            if number is None:
-                number = (task.number + 1) if task else 1
+        task = _task_for(row, layout, task, tasks_by_key, draft, section_seq)
+        if task.place is None:
+            task.place = place(row)
             programme_name = row.get("programme")
-            programme_id = programmes.get(programme_name) if programme_name else (
-                default_programme.pk if default_programme else None
-            )
-            task = DraftTask(number, title, programme_id, section_seq, place=place(row))
-            draft.tasks.append(task)
-            if not title:
+            if programme_name:
+                task.programme_id = programmes.get(programme_name)
+                if task.programme_id is None:
+                    problem(row, "programme", f"专项“{programme_name}”不存在", task)
+            else:
+                unclassified.append(task)  # suggested once its measures are all read
+            if not task.title:
                 problem(row, "task", "任务名称为空", task)
-            if programme_id is None:
-                problem(row, "programme", f"专项“{programme_name}”不存在" if programme_name else "任务没有指定专项", task)
             for name in ("seq", "task", "programme"):
                 if row.cells.get(name) and row.cells[name].error:
                     problem(row, name, row.cells[name].error, task)
@@ -472,21 +477,23 @@ def validate_ledger(
             problem(row, "deadline", str(exc), measure)
         context = PlanContext(year_start, year_end, measure.deadline)
         if "targets" in sheet.columns:
+            found = []
             if row.get("targets"):
-                parsed = parse_targets(row.get("targets"), context)
-                for message in parsed.problems:
-                    if message.blocking:
-                        problem(row, "targets", message, measure)
-                    else:
-                        draft.warnings.append(Problem(place(row, "targets"), message))
-                found = parsed.targets
-            else:
-                found = []
+                cell = read_target_cell(row.get("targets"), context)
+                for message in cell.problems:
+                    problem(row, "targets", message, measure)
+                for message in cell.warnings:
+                    draft.warnings.append(Problem(place(row, "targets"), message))
+                found, measure.goal = cell.targets, "\n".join(cell.goals)
+                for goal in cell.goals:
+                    draft.warnings.append(
+                        Problem(place(row, "targets"), f"“{goal}”没有数值：作为定性目标保留，按各单位自评判断完成情况")
+                    )
         else:
             # No target column: the numbers of the measure's own words are its targets. A
             # sentence without one is an ordinary measure; an approximate one is pointed out.
             parsed = parse_targets(measure_text, context)
-            found = parsed.targets
+            found = countable(parsed.targets)
             for message in parsed.problems:
                 if message.code == "approximate":
                     draft.warnings.append(Problem(place(row, "measure"), message))
@@ -514,6 +521,7 @@ def validate_ledger(
                 )
             measure.targets.append(DraftTarget(target, indicator_id))
 
+    _suggest_programmes(draft, unclassified, programmes, default_programme)
     by_number: dict[int, list[DraftTask]] = {}
     for t in draft.tasks:
         by_number.setdefault(t.number, []).append(t)
@@ -554,12 +562,52 @@ def _section_of(row: LedgerRow) -> tuple[str, str] | None:
     return None
 
 
-def _task_number(seq_text: str, title_text: str) -> int | None:
-    for text in (seq_text, title_text):
-        match = TASK_NUMBER_RE.match(unicodedata.normalize("NFKC", text or ""))
-        if match:
-            return int(match.group(1))
-    return None
+def _suggest_programmes(
+    draft: LedgerDraft, tasks: list[DraftTask], programmes: dict[str, int], default_programme: Programme | None
+) -> None:
+    """专项 is suggested, never demanded of the file: the drafter's classifier on the task's
+    words, else the default the importer gave, else 未分类 (a warning) for an admin to assign."""
+    sections = {section.seq: section.title for section in draft.sections}
+    for task in tasks:
+        name = suggest_programme(
+            task.title, sections.get(task.section_seq, ""), "".join(m.text for m in task.measures[:20])
+        )
+        if name in programmes:
+            task.programme_id, task.programme_suggested = programmes[name], True
+        elif default_programme is not None:
+            task.programme_id = default_programme.pk
+        else:
+            task.programme_id, task.programme_suggested = Programme.objects.unclassified().pk, True
+            draft.warnings.append(Problem(
+                task.place, f"任务“{task.title}”看不出所属专项，暂归入“{UNCLASSIFIED_NAME}”，请在预览中指定",
+            ))
+
+
+def _task_for(
+    row: LedgerRow, layout: TaskLayout, current: DraftTask | None, tasks_by_key: dict[tuple, DraftTask],
+    draft: LedgerDraft, section_seq: int | None,
+) -> DraftTask:
+    """The task a measure row belongs to, opened (with no place yet) when it is new."""
+    title = task_title(row)
+    number = task_number_of(row, layout)
+    if not layout.has_task_column:
+        key = ("section", section_seq)
+        sections = {s.seq: s.title for s in draft.sections}
+        title = sections.get(section_seq, "") or "全部措施"
+    elif layout.seq_numbers_tasks and number is not None:
+        key = ("number", number)
+    elif not title and current is not None:
+        return current  # the 任务 cell written once, on the task's first row
+    else:
+        key = ("title", section_seq, title)
+    if key in tasks_by_key:
+        return tasks_by_key[key]
+    if number is None:
+        number = max((t.number for t in draft.tasks), default=0) + 1
+    task = DraftTask(number, title, None, section_seq)
+    tasks_by_key[key] = task
+    draft.tasks.append(task)
+    return task
 
 
 def _resolve(

@@ -27,7 +27,7 @@ from tasks.signals import notify_progress_changed
 from .validate import DraftMeasure, DraftTarget, DraftTask, LedgerDraft
 
 MeasureKey = tuple[int, int]  # (task number, position of the measure in its task)
-MEASURE_FIELDS = ("text", "deadline_text", "deadline", "recurring")
+MEASURE_FIELDS = ("text", "deadline_text", "deadline", "recurring", "goal")
 TARGET_FIELDS = (
     "indicator_id", "kind", "comparator", "value", "value_max", "unit", "period_start", "period_end", "phrase"
 )
@@ -37,6 +37,7 @@ CHANGE_LABELS = {
     "deadline_text": "完成时限",
     "deadline": "完成时限",
     "recurring": "完成时限",
+    "goal": "目标指标",
     "lead": "牵头单位",
     "support": "配合单位",
     "targets": "目标指标",

@@ -25,3 +25,22 @@ def admin_page(live_server, demo, browser):
     page.fill("#id_password", "demo-2026")
     page.click("button[type=submit]")
     return page
+
+
+@pytest.fixture
+def admin_client(client, make_user):
+    client.force_login(make_user("jm_admin", city="jiangmen", role="admin"))
+    return client
+
+
+@pytest.fixture
+def post(admin_client, eager_jobs, django_capture_on_commit_callbacks):
+    """POST as the 江门 admin, running the jobs queued on commit; returns the page redirected to."""
+
+    def send(url, data, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = admin_client.post(url, data, **kwargs)
+        assert response.status_code == 302, response.content.decode()[:2000]
+        return admin_client.get(response["Location"])
+
+    return send

@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 
 from portal.imports import tasks
 from portal.imports.ledger.samples import ledger_xlsx
+from portal.imports.ledger.preview import LedgerPreview
 from portal.imports.models import HeaderMapping, ImportJob
 from tasks.models import Measure, Plan
 from units.models import Unit, UnitAlias
@@ -20,25 +21,6 @@ ROW = ["1", "稳就业", "开展招聘活动。", "市人社局", "举办招聘�
 
 def upload(data: bytes, name: str = "台账.xlsx") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, data, content_type="application/octet-stream")
-
-
-@pytest.fixture
-def admin_client(client, make_user):
-    client.force_login(make_user("jm_admin", city="jiangmen", role="admin"))
-    return client
-
-
-@pytest.fixture
-def post(admin_client, eager_jobs, django_capture_on_commit_callbacks):
-    """POST as the 江门 admin, running the jobs queued on commit; returns the page redirected to."""
-
-    def send(url, data, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            response = admin_client.post(url, data, **kwargs)
-        assert response.status_code == 302, response.content.decode()[:2000]
-        return admin_client.get(response["Location"])
-
-    return send
 
 
 def new_plan(rows, *, title="新导入方案", name="台账.xlsx", **kwargs) -> dict:
@@ -100,6 +82,23 @@ def test_a_unit_may_be_created_on_purpose(post):
     post(reverse("imports:job_units", args=[job.pk]), {"u0": "new:other"})
     post(reverse("imports:job_confirm", args=[job.pk]), {})
     assert Unit.objects.get(region__code="jiangmen", name="江门市零工市场").kind == "other"
+
+
+def test_unknown_units_are_offered_their_closest_units_and_the_rest_created_at_once(post):
+    rows = [["1", "稳就业", "开展招聘活动。", "台山市人民政府、测试一局、测试二镇", "", "2025年12月", "就业创业"]]
+    page = post(reverse("imports:index"), new_plan(rows)).content.decode()
+    taishan = Unit.objects.get(region__code="jiangmen", name="台山市")
+    assert "最接近：台山市" in page
+    assert f'<option value="u{taishan.pk}" selected>' in page  # the same name written another way
+    job = latest_job()
+    index = list(LedgerPreview.from_dict(job.preview).unknown_units).index("台山市人民政府")
+    page = post(reverse("imports:job_units", args=[job.pk]),
+                {f"u{index}": f"u{taishan.pk}", "create_rest": "1"}).content.decode()
+    assert "确认导入时将新建江门市的 2 个单位：测试一局、测试二镇" in page and "错误 0" in page
+    post(reverse("imports:job_confirm", args=[job.pk]), {})
+    created = dict(Unit.objects.filter(region__code="jiangmen", name__startswith="测试").values_list("name", "kind"))
+    assert created == {"测试一局": "bureau", "测试二镇": "town"}
+    assert UnitAlias.objects.get(name="台山市人民政府").unit == taishan
 
 
 def test_an_unrecognised_header_is_mapped_and_remembered_for_the_bureaus_next_file(post):
