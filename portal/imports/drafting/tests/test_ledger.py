@@ -121,8 +121,8 @@ def test_the_command_refuses_bad_input_with_a_clear_message_and_writes_nothing(t
     out = tmp_path / "out.xlsx"
     bad = tmp_path / "方案.docx"
     bad.write_bytes(b"not a zip")
-    with pytest.raises(CommandError, match="城市“深圳”不存在"):
-        call_command("draft_ledger", str(DATA / "guangzhou-2024.txt"), "--city", "深圳", "--out", str(out))
+    with pytest.raises(CommandError, match="城市“长沙”不存在"):
+        call_command("draft_ledger", str(DATA / "guangzhou-2024.txt"), "--city", "长沙", "--out", str(out))
     with pytest.raises(CommandError, match="“方案.docx”不是有效的 Word（.docx）文件"):
         call_command("draft_ledger", str(bad), "--city", "广州", "--out", str(out))
     with pytest.raises(CommandError, match="找不到文件"):
