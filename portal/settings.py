@@ -212,6 +212,13 @@ IMPORTS_MAX_FILE_BYTES = int(os.environ.get("IMPORTS_MAX_FILE_BYTES", str(20 * 1
 IMPORTS_MAX_UNZIPPED_BYTES = int(os.environ.get("IMPORTS_MAX_UNZIPPED_BYTES", str(200 * 1024 * 1024)))
 IMPORTS_MAX_ZIP_ENTRIES = int(os.environ.get("IMPORTS_MAX_ZIP_ENTRIES", "500"))
 IMPORTS_MAX_ROWS = int(os.environ.get("IMPORTS_MAX_ROWS", "50000"))
+# Import jobs survive a broker outage and a dead worker (portal.imports.services): beat's sweep
+# sends again a job that waited this long for a worker, and resumes one whose worker died (on
+# SQLite: whose claim is older than the stale limit), failing it after so many attempts.
+IMPORTS_RESEND_AFTER_SECONDS = int(os.environ.get("IMPORTS_RESEND_AFTER_SECONDS", "60"))
+IMPORTS_STALE_AFTER_SECONDS = int(os.environ.get("IMPORTS_STALE_AFTER_SECONDS", "3600"))
+IMPORTS_MAX_ATTEMPTS = int(os.environ.get("IMPORTS_MAX_ATTEMPTS", "3"))
+CELERY_BEAT_SCHEDULE["imports-sweep"] = {"task": "imports.sweep", "schedule": 60.0}
 
 # Where the seed ledgers and reference data live (load_demo reads them).
 FIXTURES_ROOT = BASE_DIR / "fixtures"

@@ -235,6 +235,8 @@ def job_undo_edits(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def job_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_job_for_user(request.user, pk)
+    if job.status in (ImportJob.Status.IMPORTING, ImportJob.Status.DONE):
+        return _already_confirmed(request, job)
     if job.status != ImportJob.Status.PREVIEWED:
         raise PermissionDenied
     preview = LedgerPreview.from_dict(job.preview)
@@ -247,9 +249,20 @@ def job_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("没有可以导入的行"))
         return redirect("imports:job", pk=job.pk)
     try:
-        services.import_job_confirm(job, skip_bad_rows=skip)
+        if not services.import_job_confirm(job, skip_bad_rows=skip):
+            return _already_confirmed(request, job)
     except LedgerImportError as exc:
         messages.error(request, str(exc))
+    return redirect("imports:job", pk=job.pk)
+
+
+def _already_confirmed(request: HttpRequest, job: ImportJob) -> HttpResponse:
+    """A second confirm (another click, another tab) of a job already on its way."""
+    job.refresh_from_db(fields=["status"])
+    if job.status == ImportJob.Status.DONE:
+        messages.info(request, _("该文件已经导入"))
+    else:
+        messages.info(request, _("该文件正在导入，请等待完成"))
     return redirect("imports:job", pk=job.pk)
 
 
