@@ -206,7 +206,8 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "evidence": list(report.evidence.all()),
         "versions": versions,
         "history": report.history.select_related("history_user").order_by("-history_date")[:30],
-        "can_review": report.state == ProgressReport.State.SUBMITTED and access.reviews(request.user, measure),
+        "can_review": report.state == ProgressReport.State.SUBMITTED and access.reviews_report(request.user, report)
+        and request.user.pk not in access.filers_of(report),
         "can_edit": can_fill and report.is_editable and period.is_open,
         "can_correct": can_fill and is_latest and report.state == ProgressReport.State.APPROVED and period.is_open and period.start <= today,
         "review_form": ReviewForm(),
@@ -281,7 +282,8 @@ def evidence_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def review_queue(request: HttpRequest) -> HttpResponse:
-    if not scope_for(request.user).unit_ids(REVIEWER):
+    scope = scope_for(request.user)
+    if not scope.unit_ids(REVIEWER) and Membership.Role.ADMIN not in scope.roles:  # admins: reports no reviewer may approve
         raise PermissionDenied
     reports = (
         ProgressReport.objects.reviewable_by(request.user)

@@ -20,11 +20,12 @@ from tasks.models import Measure, Responsibility
 from units.access import scope_for
 from units.models import Membership, Unit
 
+from ..access import filers_of
 from ..evidence import EvidenceRefused, check_evidence_file
 from ..figures import rate_of
 from ..models import ActualValue, Evidence, Notification, Period, ProgressReport, Target, TargetKind
 from .errors import ReportConflict, ReportingError
-from .notifications import notify, report_title, unit_users
+from .notifications import city_admins, notify, report_title, unit_users
 
 
 @dataclass(frozen=True)
@@ -259,8 +260,11 @@ def report_submit(*, report: ProgressReport, user, revision: int, today: date | 
     report.revision += 1
     with_history_user(report, user).save()
     lead_units = report.measure.responsibilities.filter(role=Responsibility.Role.LEAD).values_list("unit_id", flat=True)
+    reviewers = unit_users(lead_units, Membership.Role.REVIEWER).exclude(pk__in=filers_of(report))
+    if not reviewers.exists():  # four eyes: the plan's admins review what its unit's only reviewer filed
+        reviewers = city_admins(report.measure.task.plan.city_id).exclude(pk__in=filers_of(report))
     notify(
-        unit_users(lead_units, Membership.Role.REVIEWER).exclude(pk=user.pk),
+        reviewers,
         kind=Notification.Kind.SUBMITTED,
         title=str(_("待审核：%(report)s") % {"report": report_title(report)}),
         body=str(_("%(user)s 提交了报告，请审核。") % {"user": user.get_username()}),
