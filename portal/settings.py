@@ -195,6 +195,8 @@ REPORTING_REMIND_DAYS_BEFORE_DUE = int(os.environ.get("REPORTING_REMIND_DAYS_BEF
 REPORTING_ESCALATE_AFTER_DAYS = int(os.environ.get("REPORTING_ESCALATE_AFTER_DAYS", "5"))  # days after the due date
 REPORTING_EVIDENCE_MAX_BYTES = int(os.environ.get("REPORTING_EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024)))
 REPORTING_EVIDENCE_MAX_FILES = 10  # per report
+# What one user's evidence files may take on the disk, all reports together.
+REPORTING_EVIDENCE_QUOTA_BYTES = int(os.environ.get("REPORTING_EVIDENCE_QUOTA_BYTES", str(200 * 1024 * 1024)))
 
 # Rollups and dashboards (portal.dashboards): a change marks its measures dirty and queues
 # a recompute a little later, so that a burst of approvals is one job; a sweep every minute

@@ -13,6 +13,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -183,6 +184,7 @@ def report_save_draft(
             raise ReportingError(_("报告已提交，正在等待审核，不能修改。"))
         if revision != report.revision:
             raise _conflict(report)
+    _check_room_for_evidence(report, user, files)
     report.narrative = data.narrative.strip()
     report.problems = data.problems.strip()
     report.next_steps = data.next_steps.strip()
@@ -206,8 +208,7 @@ def report_save_draft(
 def evidence_add(*, report: ProgressReport, user, file) -> Evidence:
     if not report.is_editable:
         raise ReportingError(_("只有草稿或退回的报告可以上传佐证材料。"))
-    if report.evidence.count() >= settings.REPORTING_EVIDENCE_MAX_FILES:
-        raise ReportingError(_("每份报告最多上传 %(n)s 个佐证材料。") % {"n": settings.REPORTING_EVIDENCE_MAX_FILES})
+    _check_room_for_evidence(report, user, [file])
     try:
         checked = check_evidence_file(file)
     except EvidenceRefused as exc:
@@ -217,6 +218,24 @@ def evidence_add(*, report: ProgressReport, user, file) -> Evidence:
     evidence.file.save(f"{uuid.uuid4().hex}.{checked.extension}", file, save=False)
     evidence.save()
     return evidence
+
+
+def _check_room_for_evidence(report: ProgressReport, user, files: list) -> None:
+    """Refuse the whole batch before any of it is written to the disk: a refusal half-way
+    would roll back the rows and leave the files already stored."""
+    if not files:
+        return
+    present = report.evidence.count() if report.pk else 0
+    if present + len(files) > settings.REPORTING_EVIDENCE_MAX_FILES:
+        raise ReportingError(_("每份报告最多上传 %(n)s 个佐证材料。") % {"n": settings.REPORTING_EVIDENCE_MAX_FILES})
+    # A correction's copies share their file with the original: each stored file counts once.
+    stored = dict(Evidence.objects.filter(uploaded_by=user).values_list("file", "size"))
+    quota = settings.REPORTING_EVIDENCE_QUOTA_BYTES
+    if sum(stored.values()) + sum(f.size for f in files) > quota:
+        raise ReportingError(
+            _("您上传的佐证材料已有 %(used)s，再加这些文件将超过每人 %(quota)s 的上限；请删除不再需要的材料或联系管理员。")
+            % {"used": filesizeformat(sum(stored.values())), "quota": filesizeformat(quota)}
+        )
 
 
 @transaction.atomic
