@@ -17,9 +17,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
-from django_tables2.export import TableExport
 
 from tasks.models import Measure, Plan, Responsibility
+from tasks.tables import PortalTableExport
 from units.access import scope_for
 from units.models import Membership
 
@@ -70,9 +70,9 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
     filterset = MyTaskFilter(request.GET, queryset=rows, request=request)
     table = MyTaskTable(filterset.qs, fill_units=scope.unit_ids(STAFF))
     export_format = request.GET.get("_export")
-    if TableExport.is_valid_format(export_format):
+    if PortalTableExport.is_valid_format(export_format):
         RequestConfig(request, paginate=False).configure(table)
-        exporter = TableExport(export_format, table, dataset_kwargs={"title": _("我的任务")})
+        exporter = PortalTableExport(export_format, table, dataset_kwargs={"title": _("我的任务")})
         return exporter.response(f"my-tasks.{export_format}")
     RequestConfig(request, paginate={"per_page": 25}).configure(table)
     return render(request, "reporting/my_tasks.html", {"filter": filterset, "table": table})

@@ -271,7 +271,7 @@ def plan_export(request: HttpRequest, pk: int) -> HttpResponse:
     """The plan's ledger as .xlsx, for anyone who may see the plan."""
     plan = get_object_or_404(Plan.objects.visible_to(request.user).select_related("city"), pk=pk)
     response = HttpResponse(
-        ledger_export(plan), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        ledger_export(plan, viewer=request.user), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     response["Content-Disposition"] = content_disposition_header(True, f"{plan.title}工作台账.xlsx")
     return response
