@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from tasks.models import Measure, Plan, Responsibility
+from tasks.ratelimit import rate_limited
 from tasks.tables import PortalTableExport
 from units.access import scope_for
 from units.models import Membership
@@ -123,6 +124,7 @@ def _stored_values(report: ProgressReport | None) -> dict:
 
 
 @login_required
+@rate_limited("save")
 def report_edit(request: HttpRequest, measure_id: int, period_id: int, unit_id: int) -> HttpResponse:
     measure, period, unit = access.get_fill_context_for_user(request.user, measure_id, period_id, unit_id)
     versions = list(

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.http import HttpResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
@@ -16,3 +17,23 @@ class ChineseFirstLocaleMiddleware(LocaleMiddleware):
             language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class AnonymousBodyLimitMiddleware:
+    """A request from someone not logged in may carry at most ANONYMOUS_MAX_BODY_BYTES (a login
+    form, a language choice): anything bigger is refused (413) before its body is read. Logged-in
+    users' uploads are bounded by the import and evidence limits."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.ANONYMOUS_MAX_BODY_BYTES and not request.user.is_authenticated:
+            return HttpResponse(
+                translation.gettext("请求内容过大：请先登录。"), status=413, content_type="text/plain; charset=utf-8"
+            )
+        return self.get_response(request)

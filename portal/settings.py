@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portal.middleware.AnonymousBodyLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -96,6 +97,24 @@ DATABASES = {
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
     )
+}
+# Bounded waits: a database that accepts and never answers must not hang every request, nor
+# one statement hold a web worker past gunicorn's timeout (workers running long rebuilds may set
+# DATABASE_STATEMENT_TIMEOUT_MS=0, no limit).
+DATABASE_CONNECT_TIMEOUT = int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "5"))  # seconds
+DATABASE_STATEMENT_TIMEOUT_MS = int(os.environ.get("DATABASE_STATEMENT_TIMEOUT_MS", "30000"))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        connect_timeout=DATABASE_CONNECT_TIMEOUT, options=f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT_MS}"
+    )
+# What a request may carry before its sender has logged in (bytes), and how many uploads
+# (ledgers, plan texts) and report saves one user may send: (how many, per seconds).
+ANONYMOUS_MAX_BODY_BYTES = int(os.environ.get("ANONYMOUS_MAX_BODY_BYTES", str(64 * 1024)))
+# The plan-text page (方案生成台账) drafts in the request: the longest text it takes, in characters.
+DRAFTING_MAX_CHARACTERS = int(os.environ.get("DRAFTING_MAX_CHARACTERS", "100000"))
+RATE_LIMITS = {
+    "upload": (int(os.environ.get("RATE_LIMIT_UPLOADS_PER_HOUR", "60")), 3600),
+    "save": (int(os.environ.get("RATE_LIMIT_SAVES_PER_MINUTE", "60")), 60),
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

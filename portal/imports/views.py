@@ -14,6 +14,7 @@ from django_tables2 import RequestConfig
 
 from indicators.models import Indicator
 from tasks.models import Plan
+from tasks.ratelimit import rate_limited
 from units.access import scope_for
 from units.models import Region
 
@@ -59,6 +60,7 @@ def get_job_for_user(user, pk: int) -> ImportJob:
 
 
 @login_required
+@rate_limited("upload")
 def index(request: HttpRequest) -> HttpResponse:
     cities = admin_cities(request.user)
     if not cities:
@@ -73,6 +75,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@rate_limited("upload")
 def plan_import(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_plan_for_admin(request.user, pk)
     form = UploadForm(request.POST or None, request.FILES or None, cities=[plan.city], plan=plan)
