@@ -55,6 +55,11 @@ class ImportJob(models.Model):
     claimed_at = models.DateTimeField(_("开始处理时间"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("处理次数"), default=0)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Who pressed 确认导入: the import's changes are recorded in the history under his name.
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("确认人"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
 

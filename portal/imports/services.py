@@ -95,10 +95,10 @@ def import_job_undo_edits(job: ImportJob) -> None:
     _requeue(job, ["cell_edits"])
 
 
-def import_job_confirm(job: ImportJob, *, skip_bad_rows: bool) -> bool:
-    """Ask for the write. False when the job no longer waits for a confirm: another confirm
-    (a second click, a second tab) won, and that one runs."""
-    values = {"skip_bad_rows": skip_bad_rows, "status": ImportJob.Status.IMPORTING, "progress": 0,
+def import_job_confirm(job: ImportJob, *, skip_bad_rows: bool, user) -> bool:
+    """Ask for the write, in the confirming admin's name. False when the job no longer waits for
+    a confirm: another confirm (a second click, a second tab) won, and that one runs."""
+    values = {"skip_bad_rows": skip_bad_rows, "confirmed_by": user, "status": ImportJob.Status.IMPORTING, "progress": 0,
               "progress_label": "排队等待导入", "claimed_at": None, "attempts": 0}
     if not ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.PREVIEWED).update(**values):
         return False
@@ -170,7 +170,8 @@ def _preview(job: ImportJob) -> ImportJob:
 def _run(job: ImportJob) -> ImportJob:
     try:
         result = ledger_import(
-            **_import_options(job), skip_bad_rows=job.skip_bad_rows, user=job.created_by, on_progress=_progress(job)
+            **_import_options(job), skip_bad_rows=job.skip_bad_rows, user=job.confirmed_by or job.created_by,
+            on_progress=_progress(job),
         )
     except (LedgerFileError, LedgerImportError) as exc:
         _set(job, status=ImportJob.Status.FAILED, error=str(exc), finished_at=timezone.now())
@@ -202,7 +203,7 @@ def _claimed(job_id: int, *, waiting: str, running: str):
         claimed = locked and ImportJob.objects.filter(pk=job_id, status=waiting, claimed_at=None).update(
             status=running, claimed_at=timezone.now(), attempts=F("attempts") + 1
         )
-        yield ImportJob.objects.select_related("city", "plan", "created_by").get(pk=job_id) if claimed else None
+        yield ImportJob.objects.select_related("city", "plan", "created_by", "confirmed_by").get(pk=job_id) if claimed else None
 
 
 @contextmanager
@@ -276,7 +277,7 @@ def _import_options(job: ImportJob) -> dict:
 def _remember_headers(job: ImportJob) -> None:
     for header, field in job.header_mapping.items():
         HeaderMapping.objects.update_or_create(
-            city=job.city, header=header, defaults={"field": field, "updated_by": job.created_by}
+            city=job.city, header=header, defaults={"field": field, "updated_by": job.confirmed_by or job.created_by}
         )
 
 

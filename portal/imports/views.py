@@ -50,7 +50,9 @@ def get_plan_for_admin(user, pk: int) -> Plan:
 
 
 def get_job_for_user(user, pk: int) -> ImportJob:
-    job = get_object_or_404(ImportJob.objects.defer("content").select_related("city", "plan"), pk=pk)
+    job = get_object_or_404(
+        ImportJob.objects.defer("content").select_related("city", "plan", "created_by", "confirmed_by"), pk=pk
+    )
     scope = scope_for(user)
     if not scope.sees_city(job.city_id):
         raise Http404
@@ -252,7 +254,7 @@ def job_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("没有可以导入的行"))
         return redirect("imports:job", pk=job.pk)
     try:
-        if not services.import_job_confirm(job, skip_bad_rows=skip):
+        if not services.import_job_confirm(job, skip_bad_rows=skip, user=request.user):
             return _already_confirmed(request, job)
     except LedgerImportError as exc:
         messages.error(request, str(exc))

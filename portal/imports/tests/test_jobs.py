@@ -116,7 +116,7 @@ def test_several_confirms_run_one_import_and_tell_the_rest(admin_client, django_
     assert [p.status_code for p in pages] == [200, 200, 200]
     assert all("该文件正在导入，请等待完成" in p.content.decode() for p in pages[1:])
     # Two requests that both read "previewed": the conditional update lets one through.
-    assert services.import_job_confirm(job, skip_bad_rows=False) is False
+    assert services.import_job_confirm(job, skip_bad_rows=False, user=job.created_by) is False
 
 
 def claimed(job: ImportJob, *, status: str, attempts: int = 1) -> ImportJob:
@@ -160,3 +160,17 @@ def test_a_job_whose_worker_is_alive_is_left_alone(admin_client, django_capture_
         worker.close()
     job.refresh_from_db()
     assert job.status == "importing" and job.attempts == 1
+
+
+def test_an_imports_changes_are_recorded_under_the_admin_who_confirmed_it(client, make_user,
+                                                                         django_capture_on_commit_callbacks):
+    uploader, confirmer = make_user("jm_uploader", city="jiangmen", role="admin"), make_user("jm_confirmer", city="jiangmen", role="admin")
+    client.force_login(uploader)
+    job = previewed_job(client, django_capture_on_commit_callbacks)
+    client.force_login(confirmer)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("imports:job_confirm", args=[job.pk]), {})
+    measure = Measure.objects.get(task__plan__title="新导入方案")
+    assert {h.history_user for h in measure.history.all()} == {confirmer}
+    page = page_of(client, job)
+    assert "上传人 jm_uploader" in page and "确认导入 jm_confirmer" in page
