@@ -64,9 +64,10 @@ def thresholds_current() -> rollups.Thresholds:
 @transaction.atomic
 def thresholds_set(*, green_ratio: Decimal, amber_ratio: Decimal, user) -> StatusThresholds:
     """New thresholds change every status: everything is marked for a recompute."""
-    row, _created = StatusThresholds.objects.update_or_create(
-        pk=1, defaults={"green_ratio": green_ratio, "amber_ratio": amber_ratio, "updated_by": user}
-    )
+    row = StatusThresholds.objects.filter(pk=1).first() or StatusThresholds(pk=1)
+    row.green_ratio, row.amber_ratio, row.updated_by = green_ratio, amber_ratio, user
+    row._history_user = user  # kept in its history, shown on the thresholds page
+    row.save()
     rollups_mark_dirty(everything=True)
     return row
 
