@@ -242,7 +242,12 @@ def _check_room_for_evidence(report: ProgressReport, user, files: list) -> None:
 def evidence_delete(*, evidence: Evidence, user) -> None:
     if not evidence.report.is_editable:
         raise ReportingError(_("报告已提交或已通过，佐证材料不能删除。"))
+    name, report_id = evidence.name, evidence.report_id
     evidence.delete()
+    # The file's row is gone: the report's history says who removed which file, and when.
+    report = ProgressReport.objects.select_for_update(of=("self",)).get(pk=report_id)
+    report._change_reason = str(_("删除佐证材料“%(name)s”") % {"name": name})
+    with_history_user(report, user).save(update_fields=["updated_at"])
 
 
 def _check_complete(report: ProgressReport, targets: list[Target]) -> None:

@@ -123,3 +123,18 @@ def test_each_user_has_a_quota_of_evidence_and_a_refusal_leaves_nothing_on_disk(
     response = client.post(url, {**form, "revision": report.revision, "evidence": [SimpleUploadedFile("三.pdf", PDF)]})
     assert response.status_code == 200 and "将超过每人" in response.content.decode()
     assert len(files_under(tmp_path)) == 2 and report.evidence.count() == 2
+
+
+def test_a_deleted_evidence_file_leaves_its_trace_in_the_reports_history(client, measure, target, period, people,
+                                                                        unit_of, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path
+    report = report_save_draft(measure=measure, unit=unit_of("市人力资源和社会保障局"), period=period, user=people["lead_staff"],
+                               data=report_input(target, Decimal(1)), revision=None,
+                               files=[SimpleUploadedFile("会议纪要.pdf", PDF)])
+    client.force_login(people["lead_staff"])
+    client.post(reverse("reporting:evidence_delete", args=[report.evidence.get().pk]))
+    assert not report.evidence.exists()
+    latest = report.history.latest("history_date")
+    assert latest.history_user == people["lead_staff"] and latest.history_change_reason == "删除佐证材料“会议纪要.pdf”"
+    page = client.get(reverse("reporting:report_detail", args=[report.pk])).content.decode()
+    assert "删除佐证材料“会议纪要.pdf”" in page.split('id="report-history"')[1]
