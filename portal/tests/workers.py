@@ -11,6 +11,7 @@ import sys
 import time
 from contextlib import contextmanager
 
+import psycopg2
 import redis
 from django.conf import settings
 from django.db import connection
@@ -90,3 +91,42 @@ def stop(process: subprocess.Popen) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@contextmanager
+def writes_blocked(table: str):
+    """While inside, another session holds the table, so that a job stops at its first write
+    there. Yields kill(worker): once the job waits there, kill -9 its worker, let the orphaned
+    transaction run on (it cannot commit) and wait for its database session to end."""
+    db = connection.settings_dict
+    blocker = psycopg2.connect(dbname=db["NAME"], user=db["USER"], password=db["PASSWORD"] or None,
+                               host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432)
+    with blocker.cursor() as cursor:
+        cursor.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
+
+    def waiting() -> list[int]:
+        # Asked on the test's own connection: inside the blocker's transaction
+        # pg_stat_activity would be a snapshot frozen at its first read.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid() "
+                           "AND wait_event_type = 'Lock' AND query ILIKE %s", [db["NAME"], f"%{table}%"])
+            return [row[0] for row in cursor.fetchall()]
+
+    def gone(backend: int) -> bool:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_stat_activity WHERE pid = %s", [backend])
+            return cursor.fetchone() is None
+
+    def kill(process: subprocess.Popen) -> None:
+        wait_for(waiting, "the job to reach its writes", timeout=120)
+        (backend,) = waiting()
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait()
+        blocker.rollback()
+        blocker.autocommit = True
+        wait_for(lambda: gone(backend), "the killed worker's database session to end")
+
+    try:
+        yield kill
+    finally:
+        blocker.close()

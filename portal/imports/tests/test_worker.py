@@ -3,14 +3,11 @@ stopped during an upload and a confirm and started again; the worker killed (-9)
 of the write. Commits: runs after the others."""
 
 import os
-import signal
 import subprocess
 
-import psycopg2
 import pytest
 import redis
 from django.core.management import call_command
-from django.db import connection
 from django.test import override_settings
 from django.urls import reverse
 
@@ -18,7 +15,7 @@ from portal.dashboards import services as rollups
 from portal.dashboards.models import DirtyScope
 from portal.imports import services
 from portal.imports.models import ImportJob
-from portal.tests.workers import celery_conf, queueing_to, stop, wait_for, worker_processes
+from portal.tests.workers import celery_conf, queueing_to, stop, wait_for, worker_processes, writes_blocked
 from tasks.models import Measure, Plan
 
 from .test_views import new_plan
@@ -117,36 +114,11 @@ def test_an_import_whose_worker_is_killed_mid_write_is_resumed_with_no_drift(bro
         client.post(reverse("imports:index"), new_plan(ROWS, title="中断方案"))
     job = ImportJob.objects.get()
     assert status(job) == "previewed"
-    db = connection.settings_dict
-    blocker = psycopg2.connect(dbname=db["NAME"], user=db["USER"], password=db["PASSWORD"] or None,
-                               host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432)
-
-    def waiting_backends():
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid() "
-                           "AND wait_event_type = 'Lock' AND query ILIKE %s", [db["NAME"], "%tasks_measure%"])
-            return [row[0] for row in cursor.fetchall()]
-
     with queueing_to(broker.url, monkeypatch), worker_processes(broker.url, tmp_path) as start_worker:
-        try:
-            with blocker.cursor() as cursor:  # the write stops at its first measure
-                cursor.execute("LOCK TABLE tasks_measure IN SHARE ROW EXCLUSIVE MODE")
+        with writes_blocked("tasks_measure") as kill_at_write:  # the write stops at its first measure
             first = start_worker()
             assert client.post(reverse("imports:job_confirm", args=[job.pk]), {}).status_code == 302
-            wait_for(lambda: waiting_backends(), "the import to reach its writes", timeout=120)
-            (backend,) = waiting_backends()
-            os.kill(first.pid, signal.SIGKILL)
-            first.wait()
-            blocker.rollback()  # the orphaned transaction runs on and cannot commit
-
-            def backend_gone():
-                with connection.cursor() as cursor:
-                    cursor.execute("SELECT 1 FROM pg_stat_activity WHERE pid = %s", [backend])
-                    return cursor.fetchone() is None
-
-            wait_for(backend_gone, "the killed worker's session to end")
-        finally:
-            blocker.close()
+            kill_at_write(first)
         assert status(job) == "importing" and not Plan.objects.filter(title="中断方案").exists()
 
         start_worker()
