@@ -17,10 +17,18 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 BUREAU = "市人力资源和社会保障局"
 
 
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "worker: starts a real celery worker on Redis against the test database (transactional)"
+    )
+
+
 def pytest_collection_modifyitems(config, items):
-    """Tests on a live server flush the database when they end: run them last, so the
-    seeds loaded once for the others stay in place."""
-    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+    """Tests with a real worker and tests on a live server flush the database when they end:
+    run them last (the browser tests at the very end), so the seeds loaded once for the
+    others stay in place."""
+    items.sort(key=lambda item: (item.get_closest_marker("browser") is not None,
+                                 item.get_closest_marker("worker") is not None))
 
 
 @pytest.fixture(scope="session")

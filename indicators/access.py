@@ -15,6 +15,7 @@ from units.access import scope_for
 from units.models import Membership
 
 from .models import Evidence, Notification, Period, ProgressReport
+from .querysets import FILING_STATES
 
 STAFF, REVIEWER = Membership.Role.STAFF, Membership.Role.REVIEWER
 
@@ -45,6 +46,22 @@ def is_city_admin(user, city_id: int) -> bool:
     return user.is_authenticated and scope_for(user).is_admin_of(city_id)
 
 
+def filers_of(report: ProgressReport) -> set[int]:
+    """Everyone who saved or submitted this version of the report: none of them may approve it."""
+    saved = report.history.filter(state__in=FILING_STATES).values_list("history_user_id", flat=True)
+    return {report.created_by_id, report.updated_by_id, *saved} - {None}
+
+
+def reviews_report(user, report: ProgressReport) -> bool:
+    """A reviewer of the measure's lead unit; or the plan's admin, when every such reviewer filed
+    the report (a unit whose only reviewer is a filer)."""
+    if reviews(user, report.measure):
+        return True
+    return is_city_admin(user, report.measure.task.plan.city_id) and (
+        ProgressReport.objects.filter(pk=report.pk).without_free_reviewer().exists()
+    )
+
+
 def _report_queryset():
     return ProgressReport.objects.select_related(
         "measure__task__plan__city", "unit", "period", "created_by", "reviewed_by", "updated_by"
@@ -56,7 +73,7 @@ def get_report_for_user(user, pk: int, *, action: str = "read") -> ProgressRepor
     report = get_object_or_404(_report_queryset().filter(pk__in=ProgressReport.objects.visible_to(user).values("pk")), pk=pk)
     if action == "edit" and not can_fill(user, report.measure, report.unit_id):
         raise PermissionDenied
-    if action == "review" and not reviews(user, report.measure):
+    if action == "review" and not reviews_report(user, report):
         raise PermissionDenied
     return report
 

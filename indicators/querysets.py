@@ -9,6 +9,9 @@ from units.models import Membership
 
 STAFF, REVIEWER, LEADER, ADMIN = (Membership.Role.STAFF, Membership.Role.REVIEWER, Membership.Role.LEADER,
                                   Membership.Role.ADMIN)
+# A version saved or submitted in these states was filed by whoever saved it (a review saves
+# it as approved or returned).
+FILING_STATES = ("draft", "submitted")
 
 
 def _leads(unit_ids, measure_ref: str = "measure"):
@@ -59,9 +62,36 @@ class ProgressReportQuerySet(models.QuerySet):
         )
 
     def reviewable_by(self, user):
-        """Submitted reports of measures led by a unit the user reviews for."""
-        reviewer_units = scope_for(user).unit_ids(REVIEWER)
-        return self.filter(state=self.model.State.SUBMITTED).filter(_leads(reviewer_units))
+        """Submitted reports of measures led by a unit the user reviews for; for a city's
+        admins, also those of its reports no such reviewer may approve (see without_free_reviewer)."""
+        scope = scope_for(user)
+        mine = Q(_leads(scope.unit_ids(REVIEWER)))
+        if scope.superuser or (scope.all_cities and ADMIN in scope.roles):
+            mine |= Q(pk__in=self.model.objects.without_free_reviewer().values("pk"))
+        elif scope.cities_by_role.get(ADMIN):
+            admin_of = self.model.objects.filter(measure__task__plan__city_id__in=scope.cities_by_role[ADMIN])
+            mine |= Q(pk__in=admin_of.without_free_reviewer().values("pk"))
+        filed = self.model.history.model.objects.filter(id=OuterRef("pk"), history_user_id=user.pk,
+                                                        state__in=FILING_STATES)
+        return (self.filter(state=self.model.State.SUBMITTED).filter(mine)
+                .exclude(created_by_id=user.pk).exclude(updated_by_id=user.pk).exclude(Exists(filed)))
+
+    def without_free_reviewer(self):
+        """Reports every reviewer of whose lead units saved or submitted them (four eyes: an
+        approver is never a filer of the version): they go to the plan's admins instead."""
+        filed = self.model.history.model.objects.filter(
+            id=OuterRef(OuterRef("pk")), history_user_id=OuterRef("user_id"), state__in=FILING_STATES
+        )
+        free = (
+            Membership.objects.filter(
+                role=REVIEWER, user__is_active=True, unit__responsibilities__measure=OuterRef("measure"),
+                unit__responsibilities__role=Responsibility.Role.LEAD,
+            )
+            .exclude(user_id=OuterRef("created_by"))
+            .exclude(user_id=OuterRef("updated_by"))
+            .exclude(Exists(filed))
+        )
+        return self.filter(~Exists(free))
 
     def latest_versions(self):
         """Only the newest version of each (measure, unit, period)."""

@@ -17,9 +17,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
-from django_tables2.export import TableExport
 
 from tasks.models import Measure, Plan, Responsibility
+from tasks.ratelimit import rate_limited
+from tasks.tables import PortalTableExport
 from units.access import scope_for
 from units.models import Membership
 
@@ -73,9 +74,9 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
     filterset = MyTaskFilter(request.GET, queryset=rows, request=request)
     table = MyTaskTable(filterset.qs, fill_units=scope.unit_ids(STAFF))
     export_format = request.GET.get("_export")
-    if TableExport.is_valid_format(export_format):
+    if PortalTableExport.is_valid_format(export_format):
         RequestConfig(request, paginate=False).configure(table)
-        exporter = TableExport(export_format, table, dataset_kwargs={"title": _("我的任务")})
+        exporter = PortalTableExport(export_format, table, dataset_kwargs={"title": _("我的任务")})
         return exporter.response(f"my-tasks.{export_format}")
     RequestConfig(request, paginate={"per_page": 25}).configure(table)
     return render(request, "reporting/my_tasks.html", {"filter": filterset, "table": table})
@@ -126,6 +127,7 @@ def _stored_values(report: ProgressReport | None) -> dict:
 
 
 @login_required
+@rate_limited("save")
 def report_edit(request: HttpRequest, measure_id: int, period_id: int, unit_id: int) -> HttpResponse:
     measure, period, unit = access.get_fill_context_for_user(request.user, measure_id, period_id, unit_id)
     versions = list(
@@ -219,7 +221,8 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "evidence": list(report.evidence.all()),
         "versions": versions,
         "history": report_history(report),
-        "can_review": report.state == ProgressReport.State.SUBMITTED and access.reviews(request.user, measure),
+        "can_review": report.state == ProgressReport.State.SUBMITTED and access.reviews_report(request.user, report)
+        and request.user.pk not in access.filers_of(report),
         "can_edit": can_fill and report.is_editable and period.is_open,
         "can_correct": can_fill and is_latest and report.state == ProgressReport.State.APPROVED and period.is_open and period.start <= today,
         "review_form": ReviewForm(),
@@ -294,7 +297,8 @@ def evidence_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def review_queue(request: HttpRequest) -> HttpResponse:
-    if not scope_for(request.user).unit_ids(REVIEWER):
+    scope = scope_for(request.user)
+    if not scope.unit_ids(REVIEWER) and Membership.Role.ADMIN not in scope.roles:  # admins: reports no reviewer may approve
         raise PermissionDenied
     reports = (
         ProgressReport.objects.reviewable_by(request.user)

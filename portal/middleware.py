@@ -1,4 +1,6 @@
 from django.conf import settings
+from django.http import HttpResponse
+from django.utils.cache import add_never_cache_headers
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
@@ -16,3 +18,39 @@ class ChineseFirstLocaleMiddleware(LocaleMiddleware):
             language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class AnonymousBodyLimitMiddleware:
+    """A request from someone not logged in may carry at most ANONYMOUS_MAX_BODY_BYTES (a login
+    form, a language choice): anything bigger is refused (413) before its body is read. Logged-in
+    users' uploads are bounded by the import and evidence limits."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.ANONYMOUS_MAX_BODY_BYTES and not request.user.is_authenticated:
+            return HttpResponse(
+                translation.gettext("请求内容过大：请先登录。"), status=413, content_type="text/plain; charset=utf-8"
+            )
+        return self.get_response(request)
+
+
+class SecurityHeadersMiddleware:
+    """The Content-Security-Policy of every page (no inline script: behaviour lives in static
+    files), and no-store on what a logged-in user is shown, so that a shared computer's cache
+    or the back button after logout keeps no report, figure or export."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
+        if getattr(request, "user", None) is not None and request.user.is_authenticated:
+            add_never_cache_headers(response)
+        return response

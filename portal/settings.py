@@ -65,6 +65,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portal.middleware.AnonymousBodyLimitMiddleware",
+    "portal.middleware.SecurityHeadersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -97,6 +99,24 @@ DATABASES = {
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
     )
 }
+# Bounded waits: a database that accepts and never answers must not hang every request, nor
+# one statement hold a web worker past gunicorn's timeout (workers running long rebuilds may set
+# DATABASE_STATEMENT_TIMEOUT_MS=0, no limit).
+DATABASE_CONNECT_TIMEOUT = int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "5"))  # seconds
+DATABASE_STATEMENT_TIMEOUT_MS = int(os.environ.get("DATABASE_STATEMENT_TIMEOUT_MS", "30000"))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        connect_timeout=DATABASE_CONNECT_TIMEOUT, options=f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT_MS}"
+    )
+# What a request may carry before its sender has logged in (bytes), and how many uploads
+# (ledgers, plan texts) and report saves one user may send: (how many, per seconds).
+ANONYMOUS_MAX_BODY_BYTES = int(os.environ.get("ANONYMOUS_MAX_BODY_BYTES", str(64 * 1024)))
+# The plan-text page (方案生成台账) drafts in the request: the longest text it takes, in characters.
+DRAFTING_MAX_CHARACTERS = int(os.environ.get("DRAFTING_MAX_CHARACTERS", "100000"))
+RATE_LIMITS = {
+    "upload": (int(os.environ.get("RATE_LIMIT_UPLOADS_PER_HOUR", "60")), 3600),
+    "save": (int(os.environ.get("RATE_LIMIT_SAVES_PER_MINUTE", "60")), 60),
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
@@ -104,8 +124,10 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -115,6 +137,19 @@ LOGOUT_REDIRECT_URL = "login"
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Headers and sessions: a policy the pages pass (scripts only from our static files; styles
+# also inline, for progress bars, charts and htmx's indicator), and a session that ends after
+# SESSION_IDLE_SECONDS without a request (2 hours by default).
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", str(2 * 3600)))
+SESSION_SAVE_EVERY_REQUEST = True  # each request starts the idle time again
+# How many proxies in front add to X-Forwarded-For (0: none, REMOTE_ADDR is the client).
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "portal.clientip.client_ip"
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_LOCKOUT_TEMPLATE = "reporting/locked_out.html"  # a clear message in Chinese, status 429
 AXES_HTTP_RESPONSE_CODE = 429
@@ -195,6 +230,8 @@ REPORTING_REMIND_DAYS_BEFORE_DUE = int(os.environ.get("REPORTING_REMIND_DAYS_BEF
 REPORTING_ESCALATE_AFTER_DAYS = int(os.environ.get("REPORTING_ESCALATE_AFTER_DAYS", "5"))  # days after the due date
 REPORTING_EVIDENCE_MAX_BYTES = int(os.environ.get("REPORTING_EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024)))
 REPORTING_EVIDENCE_MAX_FILES = 10  # per report
+# What one user's evidence files may take on the disk, all reports together.
+REPORTING_EVIDENCE_QUOTA_BYTES = int(os.environ.get("REPORTING_EVIDENCE_QUOTA_BYTES", str(200 * 1024 * 1024)))
 
 # Rollups and dashboards (portal.dashboards): a change marks its measures dirty and queues
 # a recompute a little later, so that a burst of approvals is one job; a sweep every minute
@@ -212,6 +249,13 @@ IMPORTS_MAX_FILE_BYTES = int(os.environ.get("IMPORTS_MAX_FILE_BYTES", str(20 * 1
 IMPORTS_MAX_UNZIPPED_BYTES = int(os.environ.get("IMPORTS_MAX_UNZIPPED_BYTES", str(200 * 1024 * 1024)))
 IMPORTS_MAX_ZIP_ENTRIES = int(os.environ.get("IMPORTS_MAX_ZIP_ENTRIES", "500"))
 IMPORTS_MAX_ROWS = int(os.environ.get("IMPORTS_MAX_ROWS", "50000"))
+# Import jobs survive a broker outage and a dead worker (portal.imports.services): beat's sweep
+# sends again a job that waited this long for a worker, and resumes one whose worker died (on
+# SQLite: whose claim is older than the stale limit), failing it after so many attempts.
+IMPORTS_RESEND_AFTER_SECONDS = int(os.environ.get("IMPORTS_RESEND_AFTER_SECONDS", "60"))
+IMPORTS_STALE_AFTER_SECONDS = int(os.environ.get("IMPORTS_STALE_AFTER_SECONDS", "3600"))
+IMPORTS_MAX_ATTEMPTS = int(os.environ.get("IMPORTS_MAX_ATTEMPTS", "3"))
+CELERY_BEAT_SCHEDULE["imports-sweep"] = {"task": "imports.sweep", "schedule": 60.0}
 
 # Where the seed ledgers and reference data live (load_demo reads them).
 FIXTURES_ROOT = BASE_DIR / "fixtures"

@@ -5,7 +5,17 @@ from import_export import fields, resources, widgets
 from .models import Region, Unit, UnitAlias
 
 
+# Text that a spreadsheet would take for a formula: =, +, -, @ first (and a tab or carriage
+# return before one). A user's text starting so must never run in the reader's Excel. Here, in
+# the lowest app, so that every export of the project (tables, admin, ledger) shares it.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formula(value):
+    """Text that looks like a formula, with Excel's own text mark (') in front; anything else as it is."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
 
 
 class FormulaSafeResource(resources.ModelResource):
@@ -15,10 +25,7 @@ class FormulaSafeResource(resources.ModelResource):
     export imported back changes nothing. Every admin resource of the project derives from it."""
 
     def export_field(self, field, instance, **kwargs):
-        value = super().export_field(field, instance, **kwargs)
-        if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-            return "'" + value
-        return value
+        return neutralise_formula(super().export_field(field, instance, **kwargs))
 
     def before_import_row(self, row, **kwargs):
         super().before_import_row(row, **kwargs)

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,6 +18,15 @@ def unit_users(unit_ids: Iterable[int], role: str):
     User = get_user_model()
     return User.objects.filter(
         is_active=True, memberships__unit_id__in=list(unit_ids), memberships__role=role
+    ).distinct()
+
+
+def city_admins(city_id: int):
+    """The admins of a city: of its units, or of its districts' and towns' units."""
+    User = get_user_model()
+    return User.objects.filter(
+        Q(memberships__unit__region_id=city_id) | Q(memberships__unit__region__parent_id=city_id),
+        is_active=True, memberships__role="admin",
     ).distinct()
 
 

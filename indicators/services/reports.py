@@ -13,6 +13,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,12 +21,13 @@ from tasks.models import Measure, Responsibility
 from units.access import scope_for
 from units.models import Membership, Unit
 
+from ..access import filers_of
 from ..evidence import EvidenceRefused, check_evidence_file
 from ..figures import rate_of
 from ..models import ActualValue, Evidence, Notification, Period, ProgressReport, Target, TargetKind
 from .doubts import ValuesInDoubt, value_doubts
 from .errors import ReportConflict, ReportingError
-from .notifications import notify, report_title, unit_users
+from .notifications import city_admins, notify, report_title, unit_users
 
 
 @dataclass(frozen=True)
@@ -204,6 +206,7 @@ def report_save_draft(
         if revision != report.revision:
             raise _conflict(report)
     doubts = _check_doubts(report, period, targets, data)
+    _check_room_for_evidence(report, user, files)
     report.narrative = data.narrative.strip()
     report.problems = data.problems.strip()
     report.next_steps = data.next_steps.strip()
@@ -227,8 +230,7 @@ def report_save_draft(
 def evidence_add(*, report: ProgressReport, user, file) -> Evidence:
     if not report.is_editable:
         raise ReportingError(_("只有草稿或退回的报告可以上传佐证材料。"))
-    if report.evidence.count() >= settings.REPORTING_EVIDENCE_MAX_FILES:
-        raise ReportingError(_("每份报告最多上传 %(n)s 个佐证材料。") % {"n": settings.REPORTING_EVIDENCE_MAX_FILES})
+    _check_room_for_evidence(report, user, [file])
     try:
         checked = check_evidence_file(file)
     except EvidenceRefused as exc:
@@ -240,11 +242,34 @@ def evidence_add(*, report: ProgressReport, user, file) -> Evidence:
     return evidence
 
 
+def _check_room_for_evidence(report: ProgressReport, user, files: list) -> None:
+    """Refuse the whole batch before any of it is written to the disk: a refusal half-way
+    would roll back the rows and leave the files already stored."""
+    if not files:
+        return
+    present = report.evidence.count() if report.pk else 0
+    if present + len(files) > settings.REPORTING_EVIDENCE_MAX_FILES:
+        raise ReportingError(_("每份报告最多上传 %(n)s 个佐证材料。") % {"n": settings.REPORTING_EVIDENCE_MAX_FILES})
+    # A correction's copies share their file with the original: each stored file counts once.
+    stored = dict(Evidence.objects.filter(uploaded_by=user).values_list("file", "size"))
+    quota = settings.REPORTING_EVIDENCE_QUOTA_BYTES
+    if sum(stored.values()) + sum(f.size for f in files) > quota:
+        raise ReportingError(
+            _("您上传的佐证材料已有 %(used)s，再加这些文件将超过每人 %(quota)s 的上限；请删除不再需要的材料或联系管理员。")
+            % {"used": filesizeformat(sum(stored.values())), "quota": filesizeformat(quota)}
+        )
+
+
 @transaction.atomic
 def evidence_delete(*, evidence: Evidence, user) -> None:
     if not evidence.report.is_editable:
         raise ReportingError(_("报告已提交或已通过，佐证材料不能删除。"))
+    name, report_id = evidence.name, evidence.report_id
     evidence.delete()
+    # The file's row is gone: the report's history says who removed which file, and when.
+    report = ProgressReport.objects.select_for_update(of=("self",)).get(pk=report_id)
+    report._change_reason = str(_("删除佐证材料“%(name)s”") % {"name": name})
+    with_history_user(report, user).save(update_fields=["updated_at"])
 
 
 def _check_complete(report: ProgressReport, targets: list[Target]) -> None:
@@ -281,8 +306,11 @@ def report_submit(*, report: ProgressReport, user, revision: int, today: date | 
     report.revision += 1
     with_history_user(report, user).save()
     lead_units = report.measure.responsibilities.filter(role=Responsibility.Role.LEAD).values_list("unit_id", flat=True)
+    reviewers = unit_users(lead_units, Membership.Role.REVIEWER).exclude(pk__in=filers_of(report))
+    if not reviewers.exists():  # four eyes: the plan's admins review what its unit's only reviewer filed
+        reviewers = city_admins(report.measure.task.plan.city_id).exclude(pk__in=filers_of(report))
     notify(
-        unit_users(lead_units, Membership.Role.REVIEWER).exclude(pk=user.pk),
+        reviewers,
         kind=Notification.Kind.SUBMITTED,
         title=str(_("待审核：%(report)s") % {"report": report_title(report)}),
         body=str(_("%(user)s 提交了报告，请审核。") % {"user": user.get_username()}),

@@ -8,11 +8,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tasks.models import Responsibility
 from tasks.signals import notify_progress_changed
-from units.access import scope_for
 from units.models import Membership
 
+from ..access import filers_of, reviews_report
 from ..models import Notification, ProgressReport
 from .errors import ReportingError
 from .notifications import notify, report_title, unit_users
@@ -20,13 +19,13 @@ from .reports import with_history_user
 
 
 def _check_review(report: ProgressReport, user) -> None:
-    reviewer_units = scope_for(user).unit_ids(Membership.Role.REVIEWER)
-    if not report.measure.responsibilities.filter(role=Responsibility.Role.LEAD, unit_id__in=reviewer_units).exists():
+    if not reviews_report(user, report):
         raise ReportingError(_("只有牵头单位的审核员可以审核这份报告。"))
     if report.state != ProgressReport.State.SUBMITTED:
         raise ReportingError(_("报告当前状态为“%(state)s”，不在待审核状态。") % {"state": report.get_state_display()})
-    if user.pk in {report.updated_by_id, report.created_by_id}:
-        raise ReportingError(_("不能审核自己填报的报告。"))
+    # Four eyes: not whoever saved or submitted this version, whatever roles he holds.
+    if user.pk in filers_of(report):
+        raise ReportingError(_("不能审核自己填报或提交的报告：须由另一位审核员审核。"))
 
 
 def _notify_filers(report: ProgressReport, *, kind: str, title: str, body: str, reviewer) -> None:

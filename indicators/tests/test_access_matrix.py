@@ -24,6 +24,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from indicators.models import Notification, Period
 from indicators.services import report_save_draft, report_submit
 from tasks.models import Measure
+from units.models import Membership
 
 from .reporting_fixtures import *  # noqa: F401,F403 - the fixtures
 from .reporting_fixtures import report_input
@@ -63,7 +64,8 @@ EXPECTATIONS = {
     "reporting:report_correct": row(POST, 403, 302, 404, 404, 404, 403, 403),
     "reporting:evidence_download": row(GET, 200, 200, 200, 404, 404, 200, 200),
     "reporting:evidence_delete": row(POST, 403, 403, 302, 404, 404, 403, 403),
-    "reporting:review_queue": row(GET, 403, 403, 403, 403, 403, 200, 403),
+    # Admins: the reports no reviewer of their lead unit may approve (four eyes) come to them.
+    "reporting:review_queue": row(GET, 200, 403, 403, 403, 403, 200, 403),
     "reporting:notifications": everyone(GET, 200),
     "reporting:notification_open": row(POST, 404, 302, 404, 404, 404, 404, 404),
     "reporting:notifications_read_all": everyone(POST, 302),
@@ -267,3 +269,41 @@ def test_an_id_of_another_citys_objects_answers_404_for_a_staff_member(client, w
         assert client.get(url).status_code == 404, url
     # A 中山 period under a 广州 measure does not exist either.
     assert client.get(reverse("reporting:report_edit", args=[gz_measure.pk, world["period"].pk, unit_id])).status_code == 404
+
+
+def test_four_eyes_no_filer_approves_and_a_unit_whose_only_reviewer_filed_sends_it_to_the_admin(
+    client, measure, target, period, person, unit_of
+):
+    """A user holding the staff and the reviewer role corrects the numbers of a colleague's
+    draft, the colleague submits:
+    he may not approve them; he is his unit's only reviewer, so the plan's admin does."""
+    bureau = unit_of("市人力资源和社会保障局")
+    both = person("staff_and_reviewer")
+    Membership.objects.create(user=both, unit=bureau, role="reviewer")
+    colleague, admin = person("colleague"), person("zs_admin", role="admin")
+    report = report_save_draft(measure=measure, unit=bureau, period=period, user=colleague,
+                               data=report_input(target, Decimal(10)), revision=None)
+    report = report_save_draft(measure=measure, unit=bureau, period=period, user=both,
+                               data=report_input(target, Decimal(12)), revision=report.revision)
+    report = report_submit(report=report, user=colleague, revision=report.revision)
+    detail = reverse("reporting:report_detail", args=[report.pk])
+
+    client.force_login(both)
+    assert detail not in client.get(reverse("reporting:review_queue")).content.decode()
+    page = client.post(reverse("reporting:report_approve", args=[report.pk]), follow=True).content.decode()
+    assert "不能审核自己填报或提交的报告" in page
+    report.refresh_from_db()
+    assert report.state == "submitted"
+
+    client.force_login(admin)
+    assert Notification.objects.filter(user=admin, report=report, kind="submitted").exists()
+    assert detail in client.get(reverse("reporting:review_queue")).content.decode()
+    assert client.post(reverse("reporting:report_approve", args=[report.pk])).status_code == 302
+    report.refresh_from_db()
+    assert (report.state, report.reviewed_by) == ("approved", admin)
+
+
+def test_an_admin_does_not_review_where_the_unit_has_a_reviewer_who_did_not_file(client, world, people):
+    client.force_login(people["admin"])
+    assert reverse("reporting:report_detail", args=[world["lead_report"].pk]) not in client.get(
+        reverse("reporting:review_queue")).content.decode()

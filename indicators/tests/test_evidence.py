@@ -93,3 +93,48 @@ def test_the_form_shows_a_refused_file_by_name_and_keeps_the_draft_unsaved(clien
     assert response.status_code == 200
     assert "报告.pdf" in response.content.decode() and "按文件内容判断类型" in response.content.decode()
     assert not measure.reports.exists()
+
+
+def files_under(root) -> list:
+    return [path for path in root.rglob("*") if path.is_file()]
+
+
+def test_a_batch_over_the_files_limit_is_refused_and_leaves_nothing_on_disk(measure, target, period, people, unit_of,
+                                                                           tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path
+    files = [SimpleUploadedFile(f"通知{i}.pdf", PDF) for i in range(settings.REPORTING_EVIDENCE_MAX_FILES + 1)]
+    with pytest.raises(ReportingError, match="每份报告最多上传 10 个佐证材料"):
+        report_save_draft(measure=measure, unit=unit_of("市人力资源和社会保障局"), period=period, user=people["lead_staff"],
+                          data=report_input(target, Decimal(1)), revision=None, files=files)
+    assert not measure.reports.exists() and not Evidence.objects.exists()
+    assert files_under(tmp_path) == []
+
+
+def test_each_user_has_a_quota_of_evidence_and_a_refusal_leaves_nothing_on_disk(client, measure, target, period,
+                                                                               people, unit_of, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path
+    settings.REPORTING_EVIDENCE_QUOTA_BYTES = len(PDF) * 2
+    client.force_login(people["lead_staff"])
+    url = reverse("reporting:report_edit", args=[measure.pk, period.pk, unit_of("市人力资源和社会保障局").pk])
+    form = {"narrative": "见习", f"value_{target.pk}": "3", "action": "save"}
+    response = client.post(url, {**form, "evidence": [SimpleUploadedFile("一.pdf", PDF), SimpleUploadedFile("二.pdf", PDF)]})
+    assert response.status_code == 302 and len(files_under(tmp_path)) == 2
+    report = measure.reports.get()
+    response = client.post(url, {**form, "revision": report.revision, "evidence": [SimpleUploadedFile("三.pdf", PDF)]})
+    assert response.status_code == 200 and "将超过每人" in response.content.decode()
+    assert len(files_under(tmp_path)) == 2 and report.evidence.count() == 2
+
+
+def test_a_deleted_evidence_file_leaves_its_trace_in_the_reports_history(client, measure, target, period, people,
+                                                                        unit_of, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path
+    report = report_save_draft(measure=measure, unit=unit_of("市人力资源和社会保障局"), period=period, user=people["lead_staff"],
+                               data=report_input(target, Decimal(1)), revision=None,
+                               files=[SimpleUploadedFile("会议纪要.pdf", PDF)])
+    client.force_login(people["lead_staff"])
+    client.post(reverse("reporting:evidence_delete", args=[report.evidence.get().pk]))
+    assert not report.evidence.exists()
+    latest = report.history.latest("history_date")
+    assert latest.history_user == people["lead_staff"] and latest.history_change_reason == "删除佐证材料“会议纪要.pdf”"
+    page = client.get(reverse("reporting:report_detail", args=[report.pk])).content.decode()
+    assert "删除佐证材料“会议纪要.pdf”" in page.split('id="report-history"')[1]

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from indicators.models import Indicator, ProgressReport, Target
 from tasks.models import Measure, Plan, Programme, Task
@@ -362,6 +363,7 @@ class StatusThresholds(models.Model):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    history = HistoricalRecords()  # every change of the lights, who made it and when
 
     class Meta:
         verbose_name = _("红黄绿灯阈值")

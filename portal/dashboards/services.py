@@ -28,6 +28,7 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from portal.celery import enqueue
 from portal.memory import garbage_collection_paused
 from tasks.models import Measure, Responsibility, Task
 
@@ -63,9 +64,10 @@ def thresholds_current() -> rollups.Thresholds:
 @transaction.atomic
 def thresholds_set(*, green_ratio: Decimal, amber_ratio: Decimal, user) -> StatusThresholds:
     """New thresholds change every status: everything is marked for a recompute."""
-    row, _created = StatusThresholds.objects.update_or_create(
-        pk=1, defaults={"green_ratio": green_ratio, "amber_ratio": amber_ratio, "updated_by": user}
-    )
+    row = StatusThresholds.objects.filter(pk=1).first() or StatusThresholds(pk=1)
+    row.green_ratio, row.amber_ratio, row.updated_by = green_ratio, amber_ratio, user
+    row._history_user = user  # kept in its history, shown on the thresholds page
+    row.save()
     rollups_mark_dirty(everything=True)
     return row
 
@@ -108,20 +110,7 @@ def rollups_enqueue() -> bool:
     """
     from .tasks import rollups_recompute_dirty_task
 
-    # A connection of our own that gives up at the first refusal: kombu would otherwise keep
-    # retrying for broker_connection_timeout (4 s) while the web request waits.
-    connection = rollups_recompute_dirty_task.app.connection_for_write(
-        transport_options={"max_retries": 0, "socket_connect_timeout": 1}
-    )
-    try:
-        with connection:
-            rollups_recompute_dirty_task.apply_async(
-                countdown=settings.ROLLUP_DEBOUNCE_SECONDS, retry=False, connection=connection
-            )
-    except Exception:  # noqa: BLE001 — any broker failure: the sweep will find the rows
-        log.warning("rollups: could not queue a recompute; the periodic sweep will do it", exc_info=True)
-        return False
-    return True
+    return enqueue(rollups_recompute_dirty_task, countdown=settings.ROLLUP_DEBOUNCE_SECONDS)
 
 
 def on_progress_changed(sender, measure_ids=frozenset(), **kwargs) -> None:

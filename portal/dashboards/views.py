@@ -291,4 +291,5 @@ def thresholds(request: HttpRequest) -> HttpResponse:
         )
         messages.success(request, _("阈值已保存，各驾驶舱将在重新计算后按新阈值显示。"))
         return redirect("dashboards:thresholds")
-    return render(request, "dashboards/thresholds.html", {"form": form, "current": current})
+    changes = current.history.select_related("history_user").order_by("-history_date")[:20] if current else []
+    return render(request, "dashboards/thresholds.html", {"form": form, "current": current, "changes": changes})

@@ -3,6 +3,7 @@
 import re
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from units.models import Region
@@ -11,7 +12,6 @@ from .drafting import PlanFileError, guess_years, read_plan_bytes
 from .drafting.documents import MAX_DOCX_BYTES, normalise_text
 
 YEARS_RE = re.compile(r"\s*(\d{4})\s*(?:[-—–~至]\s*(\d{4}))?\s*")
-MAX_PASTED_CHARACTERS = 500_000
 
 
 class PlanTextForm(forms.Form):
@@ -47,15 +47,21 @@ class PlanTextForm(forms.Form):
         upload, pasted = data.get("file"), (data.get("text") or "").strip()
         if upload and pasted:
             raise forms.ValidationError(_("请上传文件或粘贴正文，二者选一"))
+        # What the page drafts and writes out in a few seconds (docs/benchmarks.md): a longer
+        # text, pasted or in a file, would hold the request past gunicorn's timeout.
+        limit = settings.DRAFTING_MAX_CHARACTERS
         if upload:
             try:
                 data["plan_text"] = read_plan_bytes(upload.read(), filename=upload.name)
             except PlanFileError as exc:
                 self.add_error("file", str(exc))
                 return data
+            if len(data["plan_text"]) > limit:
+                self.add_error("file", _("文件正文超过 %(n)s 字，请按章节拆分后分别生成") % {"n": limit})
+                return data
         elif pasted:
-            if len(pasted) > MAX_PASTED_CHARACTERS:
-                self.add_error("text", _("粘贴的正文超过 %(n)s 字，请改为上传文件") % {"n": MAX_PASTED_CHARACTERS})
+            if len(pasted) > limit:
+                self.add_error("text", _("粘贴的正文超过 %(n)s 字，请按章节拆分后分别生成") % {"n": limit})
                 return data
             data["plan_text"] = normalise_text(pasted)
         else:

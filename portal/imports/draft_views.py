@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from indicators.models import Indicator
 from tasks.models import Plan
+from tasks.ratelimit import rate_limited
 
 from . import services
 from .draft_forms import PlanTextForm
@@ -21,6 +22,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @login_required
+@rate_limited("upload")
 def draft(request: HttpRequest) -> HttpResponse:
     cities = admin_cities(request.user)
     if not cities:

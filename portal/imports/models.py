@@ -49,7 +49,17 @@ class ImportJob(models.Model):
     preview = models.JSONField(_("预览"), null=True, blank=True)
     summary = models.JSONField(_("导入结果"), null=True, blank=True)
     error = models.TextField(_("错误"), blank=True)
+    # The row is the queue (the broker only wakes a worker): when the job last asked for one,
+    # when a worker took it (one conditional UPDATE; empty while it waits) and how many times.
+    enqueued_at = models.DateTimeField(_("排队时间"), null=True, blank=True)
+    claimed_at = models.DateTimeField(_("开始处理时间"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("处理次数"), default=0)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Who pressed 确认导入: the import's changes are recorded in the history under his name.
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("确认人"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
 

@@ -13,3 +13,10 @@ def import_job_preview_task(job_id: int) -> None:
 @shared_task(acks_late=True)
 def import_job_run_task(job_id: int) -> None:
     services.import_job_run(job_id=job_id)
+
+
+@shared_task(name="imports.sweep")
+def import_jobs_sweep_task() -> int:
+    """Celery beat, every minute: jobs that waited past their time are sent again, jobs whose
+    worker died are resumed or failed."""
+    return services.import_jobs_sweep()

@@ -14,6 +14,7 @@ from django_tables2 import RequestConfig
 
 from indicators.models import Indicator
 from tasks.models import Plan
+from tasks.ratelimit import rate_limited
 from units.access import scope_for
 from units.models import Region
 
@@ -50,7 +51,9 @@ def get_plan_for_admin(user, pk: int) -> Plan:
 
 
 def get_job_for_user(user, pk: int) -> ImportJob:
-    job = get_object_or_404(ImportJob.objects.defer("content").select_related("city", "plan"), pk=pk)
+    job = get_object_or_404(
+        ImportJob.objects.defer("content").select_related("city", "plan", "created_by", "confirmed_by"), pk=pk
+    )
     scope = scope_for(user)
     if not scope.sees_city(job.city_id):
         raise Http404
@@ -60,6 +63,7 @@ def get_job_for_user(user, pk: int) -> ImportJob:
 
 
 @login_required
+@rate_limited("upload")
 def index(request: HttpRequest) -> HttpResponse:
     cities = admin_cities(request.user)
     if not cities:
@@ -74,6 +78,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@rate_limited("upload")
 def plan_import(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_plan_for_admin(request.user, pk)
     form = UploadForm(request.POST or None, request.FILES or None, cities=[plan.city], plan=plan)
@@ -253,6 +258,8 @@ def job_undo_edits(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def job_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_job_for_user(request.user, pk)
+    if job.status in (ImportJob.Status.IMPORTING, ImportJob.Status.DONE):
+        return _already_confirmed(request, job)
     if job.status != ImportJob.Status.PREVIEWED:
         raise PermissionDenied
     preview = LedgerPreview.from_dict(job.preview)
@@ -265,9 +272,20 @@ def job_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("没有可以导入的行"))
         return redirect("imports:job", pk=job.pk)
     try:
-        services.import_job_confirm(job, skip_bad_rows=skip)
+        if not services.import_job_confirm(job, skip_bad_rows=skip, user=request.user):
+            return _already_confirmed(request, job)
     except LedgerImportError as exc:
         messages.error(request, str(exc))
+    return redirect("imports:job", pk=job.pk)
+
+
+def _already_confirmed(request: HttpRequest, job: ImportJob) -> HttpResponse:
+    """A second confirm (another click, another tab) of a job already on its way."""
+    job.refresh_from_db(fields=["status"])
+    if job.status == ImportJob.Status.DONE:
+        messages.info(request, _("该文件已经导入"))
+    else:
+        messages.info(request, _("该文件正在导入，请等待完成"))
     return redirect("imports:job", pk=job.pk)
 
 
@@ -276,7 +294,7 @@ def plan_export(request: HttpRequest, pk: int) -> HttpResponse:
     """The plan's ledger as .xlsx, for anyone who may see the plan."""
     plan = get_object_or_404(Plan.objects.visible_to(request.user).select_related("city"), pk=pk)
     response = HttpResponse(
-        ledger_export(plan), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        ledger_export(plan, viewer=request.user), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     response["Content-Disposition"] = content_disposition_header(True, f"{plan.title}工作台账.xlsx")
     return response

@@ -58,3 +58,11 @@ STATUS_STYLES = {"create": "success", "update": "primary", "unchanged": "seconda
 @register.filter
 def status_style(status: str) -> str:
     return STATUS_STYLES.get(status, "light")
+
+
+@register.simple_tag
+def time_after(delta) -> str:
+    """The local time a delay from now ends (when a login lock lifts), as HH:MM."""
+    from django.utils import timezone
+
+    return timezone.localtime(timezone.now() + delta).strftime("%H:%M") if delta else ""

@@ -13,20 +13,6 @@ from indicators.models import ActualValue, Period, ProgressReport, Target
 from tasks.models import Measure, Plan
 from units.models import Unit
 
-WORKER_MARK = "worker"
-
-
-def pytest_configure(config):
-    config.addinivalue_line(
-        "markers", f"{WORKER_MARK}: starts a real celery worker on Redis against the test database (transactional)"
-    )
-
-
-def pytest_collection_modifyitems(config, items):
-    """Tests with a real worker commit and flush the database: run them after the others
-    (the root conftest then puts the browser tests last)."""
-    items.sort(key=lambda item: item.get_closest_marker(WORKER_MARK) is not None)
-
 
 def month_end(day: date) -> date:
     return date(day.year, day.month, calendar.monthrange(day.year, day.month)[1])

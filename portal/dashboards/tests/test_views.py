@@ -5,6 +5,7 @@ import io
 import json
 import re
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -201,7 +202,7 @@ def test_the_briefing_exports_a_workbook_and_a_printable_page_listing_the_laggar
     units = [row[0].value for row in book["滞后单位"].iter_rows()]
     assert "市发展改革局" in units and "三乡镇" in units  # lead and support of 1.1
     page = client.get(reverse("dashboards:city_briefing", args=[zs().pk]) + f"?as_of={OCTOBER}").content.decode()
-    assert "中山市工作方案进度简报" in page and "window.print()" in page and "市发展改革局" in page
+    assert "中山市工作方案进度简报" in page and "data-print" in page and "市发展改革局" in page
     assert "截至 2026年10月" in page
 
 
@@ -231,3 +232,17 @@ def test_the_thresholds_page_is_for_the_provinces_admins_and_refuses_bad_input(c
     from portal.dashboards.models import DirtyScope, StatusThresholds
 
     assert not StatusThresholds.objects.exists() and not DirtyScope.objects.filter(kind="all").exists()
+
+
+def test_each_threshold_change_is_kept_with_who_made_it_and_shown_on_the_page(client, make_user):
+    url = reverse("dashboards:thresholds")
+    client.force_login(make_user("prov_admin_h", city="guangdong", unit="省人力资源和社会保障厅", role="admin"))
+    client.post(url, {"green_ratio": "1.00", "amber_ratio": "0.70"})
+    client.post(url, {"green_ratio": "0.95", "amber_ratio": "0.75"})
+    from portal.dashboards.models import StatusThresholds
+
+    changes = StatusThresholds.objects.get().history.order_by("history_date")
+    assert [(c.green_ratio, c.amber_ratio, c.history_user.username) for c in changes] == [
+        (Decimal("1.00"), Decimal("0.70"), "prov_admin_h"), (Decimal("0.95"), Decimal("0.75"), "prov_admin_h")]
+    table = client.get(url).content.decode().split('id="threshold-history"')[1]
+    assert "prov_admin_h" in table and "0.70" in table and "0.75" in table

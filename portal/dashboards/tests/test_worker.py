@@ -6,87 +6,36 @@ the others (see conftest.py).
 """
 
 import os
-import signal
-import subprocess
-import sys
-import time
 from datetime import date
 
-import psycopg2
 import pytest
-import redis
-from django.conf import settings
 from django.core.management import call_command
-from django.db import connection
 
 from portal.celery import app
 from portal.dashboards import services
 from portal.dashboards.models import DirtyScope, RollupRun
 from portal.dashboards.tasks import rollups_recompute_dirty_task
+from portal.tests.workers import BROKER, queueing_to, wait_for, worker_processes, writes_blocked
 from tasks.signals import notify_progress_changed
 
 from .conftest import Reporting, measure_of, point, target_of, unit_named
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
-BROKER = os.environ.get("CELERY_BROKER_URL") or "redis://127.0.0.1:6379/0"
 ZS = "zhongshan-2023-2027"
 JANUARY = date(2025, 1, 31)
 
 
-def wait_for(condition, what: str, timeout: float = 90) -> None:
-    """Poll until the condition holds (the pause only paces the polling)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"gave up waiting for {what} after {timeout} s")
-
-
-def database_url() -> str:
-    db = connection.settings_dict
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
 @pytest.fixture
 def broker(monkeypatch):
-    """Queue to Redis for real, from this process too (no eager run)."""
-    assert connection.vendor == "postgresql", "a worker process needs the test database on PostgreSQL (DATABASE_URL)"
-    redis.Redis.from_url(BROKER).ping()
-    monkeypatch.setenv("CELERY_BROKER_URL", BROKER)
-    saved = app.conf.broker_url, app.conf.task_always_eager
-    app.conf.broker_url, app.conf.task_always_eager = BROKER, False
-    yield BROKER
-    app.conf.broker_url, app.conf.task_always_eager = saved
+    with queueing_to(BROKER, monkeypatch) as url:
+        yield url
 
 
 @pytest.fixture
 def workers(broker, tmp_path):
-    """Start `celery worker` processes (one job at a time, like a small deployment)."""
-    started: list[subprocess.Popen] = []
-    env = {**os.environ, "DATABASE_URL": database_url(), "CELERY_BROKER_URL": broker, "LOG_LEVEL": "INFO"}
-
-    def start() -> subprocess.Popen:
-        log = open(tmp_path / f"worker-{len(started)}.log", "w")
-        process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=solo", "--loglevel=INFO",
-             "--without-heartbeat", "--without-mingle", "--without-gossip", "-n", f"rollups-test-{len(started)}@%h"],
-            cwd=settings.BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
-        )
-        started.append(process)
-        return process
-
-    yield start
-    for process in started:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+    with worker_processes(broker, tmp_path) as start:
+        yield start
 
 
 @pytest.fixture
@@ -137,43 +86,12 @@ def test_a_burst_of_approvals_is_recomputed_once_by_a_real_worker(filed, workers
 
 def test_a_worker_killed_mid_job_loses_no_recompute(filed, workers):
     measure, target = filed
-    db = connection.settings_dict
-    blocker = psycopg2.connect(dbname=db["NAME"], user=db["USER"], password=db["PASSWORD"] or None,
-                               host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432)
-    try:
-        # Hold the summary table so that the job stops half-way: marks claimed, figures
-        # computed, its first write waiting.
-        with blocker.cursor() as cursor:
-            cursor.execute("LOCK TABLE dashboards_targetseries IN SHARE ROW EXCLUSIVE MODE")
+    # Hold the summary table so that the job stops half-way: marks claimed, figures computed,
+    # its first write waiting; then its worker is killed.
+    with writes_blocked("dashboards_targetseries") as kill_at_write:
         first = workers()
         notify_progress_changed([measure.pk])  # the approval's commit: marked and queued
-
-        def job_waiting():
-            # Asked on this test's own connection: inside the blocker's transaction
-            # pg_stat_activity would be a snapshot frozen at its first read.
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid() "
-                    "AND wait_event_type = 'Lock' AND query ILIKE %s",
-                    [db["NAME"], "%dashboards_targetseries%"],
-                )
-                return [row[0] for row in cursor.fetchall()]
-
-        wait_for(lambda: job_waiting(), "the job to reach its writes")
-        (backend,) = job_waiting()
-        os.kill(first.pid, signal.SIGKILL)
-        first.wait()
-        blocker.rollback()  # let the orphaned transaction run on: it cannot commit
-        blocker.autocommit = True
-
-        def backend_gone():
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT 1 FROM pg_stat_activity WHERE pid = %s", [backend])
-                return cursor.fetchone() is None
-
-        wait_for(backend_gone, "the killed worker's database session to end")
-    finally:
-        blocker.close()
+        kill_at_write(first)
     # Nothing was lost: the job's own transaction died with it, its mark is still there.
     assert list(DirtyScope.objects.values_list("object_id", flat=True)) == [measure.pk]
     assert january_actual(target) is None

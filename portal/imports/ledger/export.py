@@ -8,12 +8,16 @@ that exporting a plan and importing the file again changes nothing.
 from __future__ import annotations
 
 import io
+from copy import copy
 from collections import defaultdict
 from decimal import Decimal
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import MergedCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.cell_range import CellRange, MultiCellRange
+from openpyxl.worksheet.merge import MergedCellRange
 
 from indicators.models import ActualValue, ProgressReport, Target
 from indicators.parsing import PlanContext, parse_targets, plain_number
@@ -28,20 +32,27 @@ BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WRAP = Alignment(wrap_text=True, vertical="center")
 
 
-def ledger_export(plan: Plan) -> bytes:
+def ledger_export(plan: Plan, *, viewer=None) -> bytes:
+    """The plan's ledger as .xlsx. With a viewer, the progress columns hold only the reports
+    he may read elsewhere (ProgressReport.objects.visible_to); without one (commands, the
+    round trip), all of them.
+
+    Linear in the plan's size: rows are counted here, and the merges are set at the end in one
+    go — openpyxl's max_row scans every cell and its merge_cells checks each new range against
+    all the earlier ones, which made a 10,000-measure plan take minutes."""
     book = Workbook()
     sheet = book.active
     sheet.title = "工作台账"
     width = len(COLUMNS)
-    sheet.append([f"{plan.title}工作台账"])
-    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
-    sheet["A1"].font = Font(bold=True, size=14)
-    sheet["A1"].alignment = Alignment(horizontal="center")
     note = f"城市：{plan.city.short_name}    时间：{plan.year_start}—{plan.year_end}年"
     if plan.source_document:
         note += f"    来源：{plan.source_document}"
-    sheet.append([note])
-    sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
+    for value in (f"{plan.title}工作台账", note):  # a title is the admin's text: neutralised as any cell
+        sheet.append([None])
+        write_cell(sheet.cell(sheet.max_row, 1), value)
+    merges = [(1, 1, 1, width), (2, 1, 2, width)]
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet["A1"].alignment = Alignment(horizontal="center")
     sheet.append(COLUMNS)
     for cell in sheet[3]:
         cell.font = Font(bold=True)
@@ -51,22 +62,28 @@ def ledger_export(plan: Plan) -> bytes:
 
     context = PlanContext(plan.year_start, plan.year_end)
     measures = _measures_by_task(plan)
-    progress, actuals = latest_approved_progress(plan)
+    progress, actuals = latest_approved_progress(plan, viewer=viewer)
+    # Wrapped, with thin borders. openpyxl looks each style assigned up in the workbook's list
+    # by its hash, most of an export's time: the body's cells copy one cell's style indices.
+    sample = sheet.cell(4, 1)
+    sample.alignment, sample.border = WRAP, BORDER
+    style, row = copy(sample._style), 3
     for section, tasks in _blocks(plan):
         if section is not None:
-            _append(sheet, [section.number, section.title] + [""] * (width - 2))
-            r = sheet.max_row
-            sheet.merge_cells(start_row=r, start_column=2, end_row=r, end_column=width)
-            sheet.cell(r, 1).font = sheet.cell(r, 2).font = Font(bold=True)
+            row = _append(sheet, row, style, [section.number, section.title] + [""] * (width - 2))
+            merges.append((row, 2, row, width))
+            sheet.cell(row, 1).font = sheet.cell(row, 2).font = Font(bold=True)
         for task in tasks:
-            start = sheet.max_row + 1
+            start = row + 1
             for index, measure in enumerate(measures.get(task.pk, [])):
                 first = index == 0
                 leads = [r.unit.name for r in measure.responsibilities.all() if r.role == Responsibility.Role.LEAD]
                 supports = [r.unit.name for r in measure.responsibilities.all() if r.role != Responsibility.Role.LEAD]
                 targets = list(measure.targets.all())
-                _append(
+                row = _append(
                     sheet,
+                    row,
+                    style,
                     [
                         task.number if first else None,
                         task.title if first else None,
@@ -80,10 +97,9 @@ def ledger_export(plan: Plan) -> bytes:
                         "\n".join(line for t in targets for line in actuals.get(t.pk, [])),
                     ],
                 )
-            end = sheet.max_row
-            if end > start:
-                for column in MERGED_TASK_COLUMNS:
-                    sheet.merge_cells(start_row=start, start_column=column, end_row=end, end_column=column)
+            if row > start:
+                merges += [(start, column, row, column) for column in MERGED_TASK_COLUMNS]
+    _merge(sheet, merges)
     for index, cell_width in enumerate(WIDTHS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = cell_width
     sheet.freeze_panes = "A4"
@@ -92,15 +108,33 @@ def ledger_export(plan: Plan) -> bytes:
     return out.getvalue()
 
 
-def _append(sheet, values: list) -> None:
-    sheet.append([None] * len(values))
-    r = sheet.max_row
+def _append(sheet, row: int, style, values: list) -> int:
+    """Write the values on the row after `row`, in the body's style; return the row written."""
+    row += 1
     for column, value in enumerate(values, start=1):
-        cell = sheet.cell(r, column)
+        cell = sheet.cell(row, column)
+        cell._style = copy(style)
         if value is not None and value != "":
             write_cell(cell, value)
-        cell.alignment = WRAP
-        cell.border = BORDER
+    return row
+
+
+def _merge(sheet, ranges: list[tuple[int, int, int, int]]) -> None:
+    """Merge (first row, first column, last row, last column) ranges that never overlap, as
+    openpyxl's merge_cells does each, without its check against every range already merged and
+    with the covered cells keeping the body's style (borders) instead of its per-range format()."""
+    merged = [
+        MergedCellRange(sheet, CellRange(min_row=r1, min_col=c1, max_row=r2, max_col=c2).coord)
+        for r1, c1, r2, c2 in ranges
+    ]
+    sheet.merged_cells = MultiCellRange(merged)
+    for cell_range in merged:
+        cells = cell_range.cells
+        next(cells)  # the top-left cell holds the value
+        for row, column in cells:
+            covered = MergedCell(sheet, row, column)
+            covered._style = copy(sheet._cells[row, column]._style) if (row, column) in sheet._cells else covered._style
+            sheet._cells[row, column] = covered
 
 
 def write_cell(cell, value) -> None:
@@ -152,12 +186,14 @@ def _measures_by_task(plan: Plan) -> dict[int, list[Measure]]:
     return grouped
 
 
-def latest_approved_progress(plan: Plan) -> tuple[dict[int, list[str]], dict[int, list[str]]]:
+def latest_approved_progress(plan: Plan, *, viewer=None) -> tuple[dict[int, list[str]], dict[int, list[str]]]:
     """Per measure, each unit's narrative of its latest approved period; per target, the
-    values of those reports. Of a period's approved versions only the highest counts."""
+    values of those reports. Of a period's approved versions only the highest counts. With a
+    viewer, only the reports he may read."""
     latest: dict[tuple[int, int], dict] = {}
+    readable = ProgressReport.objects.visible_to(viewer) if viewer is not None else ProgressReport.objects.all()
     reports = (
-        ProgressReport.objects.filter(measure__task__plan=plan, state=ProgressReport.State.APPROVED)
+        readable.filter(measure__task__plan=plan, state=ProgressReport.State.APPROVED)
         .values("pk", "measure_id", "unit_id", "unit__name", "period__start", "period__end", "version", "narrative")
         .order_by("measure_id", "unit_id", "period__start", "version")
     )

@@ -151,7 +151,7 @@ def test_a_file_over_the_limit_is_refused_at_upload(admin_client, settings):
 
 def test_the_page_never_waits_for_the_job(admin_client, monkeypatch, django_capture_on_commit_callbacks):
     queued = []
-    monkeypatch.setattr(tasks.import_job_preview_task, "delay", queued.append)
+    monkeypatch.setattr(tasks.import_job_preview_task, "apply_async", lambda args, **options: queued.append(*args))
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(reverse("imports:index"), new_plan([ROW]))
     job = latest_job()

@@ -107,3 +107,37 @@ def test_the_export_shows_the_latest_approved_progress_and_values():
     row = next(r for r in sheet.iter_rows(min_row=4) if r[2].value == measure.text)
     assert row[8].value == f"{unit.name}（2024年第2季度）：二季度更正"
     assert row[9].value.startswith("21000人")
+
+
+def test_the_title_cell_is_neutralised_too():
+    plan = Plan.objects.get(slug="jiangmen-2020")
+    plan.title = '=HYPERLINK("http://example.com","点击")'
+    plan.save()
+    cell = load_workbook(BytesIO(ledger_export(plan))).active["A1"]
+    assert cell.value == f"{plan.title}工作台账"
+    assert cell.data_type == "s" and cell.quotePrefix
+
+
+def test_the_export_holds_only_the_progress_its_viewer_may_read(client, make_user):
+    from django.urls import reverse
+
+    plan = Plan.objects.get(slug="zhongshan-2023-2027")
+    measure = Measure.objects.filter(task__plan=plan).order_by("task__number", "seq").first()
+    unit = measure.responsibilities.get(role="lead").unit
+    period = Period.objects.get_or_create(plan=plan, start=date(2024, 1, 1),
+                                          defaults={"end": date(2024, 3, 31), "due_date": date(2024, 4, 5)})[0]
+    ProgressReport.objects.create(measure=measure, unit=unit, period=period, state="approved",
+                                  narrative="只给本单位和领导看的进展", created_by=make_user("filer", city=None))
+    outsider_unit = plan.city.units.exclude(responsibilities__measure=measure).first()  # same city, another unit
+    url = reverse("imports:plan_export", args=[plan.pk])
+
+    def progress_column(user) -> str:
+        client.force_login(user)
+        response = client.get(url)
+        assert response.status_code == 200
+        sheet = load_workbook(BytesIO(response.content)).active
+        return "".join(str(row[8].value or "") for row in sheet.iter_rows(min_row=4))
+
+    assert "只给本单位和领导看的进展" in progress_column(make_user("zs_admin", city="zhongshan", role="admin"))
+    outsider = make_user("zs_other_unit", city="zhongshan", unit=outsider_unit.name)
+    assert "只给本单位和领导看的进展" not in progress_column(outsider)
