@@ -72,9 +72,9 @@ def _diffs(records, model, names: dict, label, only_ids=None) -> list[Change]:
                     old, new = getattr(previous, f.attname), getattr(record, f.attname)
                     if old != new:
                         lines.append(f"{f.verbose_name}：{_display(f, old, names)} → {_display(f, new, names)}")
-                if not lines:
+                if not lines and not record.history_change_reason:
                     previous = record
-                    continue
+                    continue  # a save that changed nothing shown and says nothing
             elif record.history_type == "+":
                 lines = [f"{f.verbose_name}：{_display(f, getattr(record, f.attname), names)}" for f in fields
                          if getattr(record, f.attname) not in (None, "") and not f.is_relation
