@@ -1,5 +1,7 @@
 from collections import defaultdict
 
+from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
@@ -8,8 +10,10 @@ from django.shortcuts import get_object_or_404, render
 from indicators.baselines import baselines_for
 from indicators.progress_page import measure_progress_context
 from indicators.models import Target
+from indicators.worklist import worklist_for
 from tasks.models import Measure, Plan, Responsibility
 
+from .demo import DEMO_PASSWORD, demo_accounts_now
 from .tables import MeasureTable, PlanTable
 
 
@@ -27,7 +31,17 @@ def home(request: HttpRequest) -> HttpResponse:
     for plan in plans:
         by_city[plan.city].append(plan)
     cities = [(city, PlanTable(city_plans)) for city, city_plans in by_city.items()]
-    return render(request, "portal/home.html", {"cities": cities})
+    return render(request, "portal/home.html", {"cities": cities, "worklist": worklist_for(request.user)})
+
+
+class LoginView(auth_views.LoginView):
+    """With DEBUG on, the demo accounts and what each can do now, for a newcomer's first minute."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if settings.DEBUG:
+            context.update(demo_accounts=demo_accounts_now(), demo_password=DEMO_PASSWORD)
+        return context
 
 
 @login_required
