@@ -192,7 +192,8 @@ def report_preview(request: HttpRequest, measure_id: int, period_id: int, unit_i
                           values={pk: value for pk, (value, _num, _den) in typed.items()})
     for figure in figures:
         figure["doubt"] = doubts.get(figure["target"].pk, "")
-    return render(request, "reporting/_figures.html", {"figures": figures})
+    # oob: the live figure beside each input follows too (the whole table sits below them).
+    return render(request, "reporting/_figures.html", {"figures": figures, "oob": True})
 
 
 # --- One report: read, review, correct ---------------------------------------------------
