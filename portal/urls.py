@@ -19,5 +19,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler403 = "portal.views.permission_denied"
+handler404 = "portal.views.not_found"
+handler500 = "portal.views.server_error"
+
 admin.site.site_header = "工作方案督办平台"
 admin.site.site_title = "工作方案督办平台"
