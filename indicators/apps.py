@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class IndicatorsConfig(AppConfig):
     name = "indicators"
     verbose_name = _("指标与进度")
+
+    def ready(self):
+        from . import signals  # noqa: F401 - connects the plan's periods

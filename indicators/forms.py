@@ -131,3 +131,12 @@ class PeriodReopenForm(forms.Form):
 
 class PeriodDueDateForm(forms.Form):
     due_date = forms.DateField(label=_("报送截止"), widget=forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"}))
+
+
+class PlanReportingFromForm(forms.Form):
+    """The first month a plan taken in while under way reports (type=month gives YYYY-MM)."""
+
+    reporting_from = forms.DateField(
+        label=_("开始填报月份"), required=False, input_formats=["%Y-%m", "%Y-%m-%d"],
+        widget=forms.DateInput(format="%Y-%m", attrs={"type": "month", "class": "form-control form-control-sm"}),
+    )

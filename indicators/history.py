@@ -14,7 +14,7 @@ from tasks.models import Measure, Responsibility
 from units.models import Unit
 
 from .models import ActualValue, Period, ProgressReport, Target
-from .parsing import plain_number
+from .values import amount
 
 SKIP = {"id", "history_id", "history_date", "history_user", "history_user_id", "history_type",
         "history_change_reason", "updated_at", "revision", "created_at", "updated_by", "created_by"}
@@ -38,15 +38,29 @@ def _short(value, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+# Fields whose model gives no Chinese name of their own.
+LABELS = {"reviewed_by": _("审核人"), "reviewed_at": _("审核时间"), "submitted_at": _("提交时间"),
+          "report": _("报告"), "target": _("目标"), "measure": _("工作措施"), "unit": _("单位")}
+
+
 def _fields(model) -> list:
     return [f for f in model._meta.concrete_fields if f.name not in SKIP and f.attname not in SKIP]
 
 
+def _label(model_field) -> str:
+    name = str(model_field.verbose_name)
+    return str(LABELS.get(model_field.name, name)) if name == model_field.name.replace("_", " ") else name
+
+
 def _display(model_field, value, names: dict) -> str:
+    if value is None or value == "":
+        return "—"
     if isinstance(value, datetime):
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, bool):
+        return str(_("是") if value else _("否"))
     if isinstance(value, Decimal):
-        return plain_number(value)  # 10000, not 10000.0000
+        return amount(value)  # as on the page: 1, 21.04万 — not 1.0000, 210418.0000
     if model_field.choices:
         return _short(dict(model_field.flatchoices).get(value, value))
     if model_field.is_relation:
@@ -54,11 +68,30 @@ def _display(model_field, value, names: dict) -> str:
     return _short(value)
 
 
+def _name_of(obj) -> str:
+    get_full_name = getattr(obj, "get_full_name", None)
+    return (get_full_name() or obj.get_username()) if get_full_name else str(obj)
+
+
+def _name_relations(records: list, fields: list, names: dict) -> None:
+    """Names of the users, units … the records point to and `names` lacks, one query a model."""
+    wanted: dict = {}
+    for f in fields:
+        if f.is_relation:
+            ids = {getattr(r, f.attname) for r in records} - {None}
+            wanted.setdefault(f.related_model, set()).update(i for i in ids if (f.related_model, i) not in names)
+    for model, ids in wanted.items():
+        if ids:
+            names.update({(model, pk): _name_of(obj) for pk, obj in model._default_manager.in_bulk(ids).items()})
+
+
 def _diffs(records, model, names: dict, label, only_ids=None) -> list[Change]:
     """Consecutive records of each object compared field by field (no query per record)."""
     fields = _fields(model)
+    records = sorted(records, key=lambda r: (r.history_date, r.history_id))
+    _name_relations(records, fields, names)
     by_object: dict[int, list] = {}
-    for record in sorted(records, key=lambda r: (r.history_date, r.history_id)):
+    for record in records:
         by_object.setdefault(record.id, []).append(record)
     changes = []
     for object_id, versions in by_object.items():
@@ -71,12 +104,12 @@ def _diffs(records, model, names: dict, label, only_ids=None) -> list[Change]:
                 for f in fields:
                     old, new = getattr(previous, f.attname), getattr(record, f.attname)
                     if old != new:
-                        lines.append(f"{f.verbose_name}：{_display(f, old, names)} → {_display(f, new, names)}")
+                        lines.append(f"{_label(f)}：{_display(f, old, names)} → {_display(f, new, names)}")
                 if not lines and not record.history_change_reason:
                     previous = record
                     continue  # a save that changed nothing shown and says nothing
             elif record.history_type == "+":
-                lines = [f"{f.verbose_name}：{_display(f, getattr(record, f.attname), names)}" for f in fields
+                lines = [f"{_label(f)}：{_display(f, getattr(record, f.attname), names)}" for f in fields
                          if getattr(record, f.attname) not in (None, "") and not f.is_relation
                          and not isinstance(getattr(record, f.attname), datetime)][:6]
             user = record.history_user

@@ -44,6 +44,7 @@ class MyTaskTable(PortalTable):
         model = Responsibility
         fields = ("plan", "code", "measure", "programme", "unit", "role", "period", "period_due", "report_state",
                   "overdue_count", "actions")
+        attrs = {"class": "table table-sm table-hover align-middle table-stack"}
         row_attrs = {"class": "task-row", "data-measure": lambda record: record.measure_id}
 
     def __init__(self, *args, fill_units=frozenset(), **kwargs):
@@ -67,6 +68,9 @@ class MyTaskTable(PortalTable):
 
     def value_report_state(self, value, record):
         return dict(ProgressReport.State.choices).get(value, _("未填报"))
+
+    def value_overdue_count(self, value):
+        return int(value or 0)  # a number in the workbook, not the page's badge
 
     def render_overdue_count(self, value):
         if not value:
@@ -99,6 +103,7 @@ class ReviewTable(PortalTable):
     class Meta(PortalTable.Meta):
         model = ProgressReport
         fields = ("period", "plan", "code", "measure", "unit", "version", "submitted_at", "doubts", "actions")
+        attrs = {"class": "table table-sm table-hover align-middle table-stack"}
         row_attrs = {"class": lambda record: "review-row doubtful" if record.doubtful_values else "review-row"}
 
     def render_period(self, record):

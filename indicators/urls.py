@@ -19,6 +19,7 @@ urlpatterns = [
     path("notifications/read-all/", views.notifications_read_all, name="notifications_read_all"),
     path("periods/", views.periods, name="periods"),
     path("plans/<int:plan_id>/periods/create/", views.periods_create, name="periods_create"),
+    path("plans/<int:plan_id>/reporting-from/", views.plan_reporting_from, name="plan_reporting_from"),
     path("periods/<int:pk>/close/", views.period_close_view, name="period_close"),
     path("periods/<int:pk>/reopen/", views.period_reopen_view, name="period_reopen"),
     path("periods/<int:pk>/due-date/", views.period_due_date_view, name="period_due_date"),

@@ -112,6 +112,22 @@ def shown(value) -> str:
         return str(value)
 
 
+def amount(value, unit: str = "") -> str:
+    """A figure as the pages show it: 225000, 人 → 22.5万人 (万 to at most two decimals:
+    210418 → 21.04万); 3.2, % → 3.2%; under 10,000 as it is, never with trailing zeros."""
+    if value is None or value == "":
+        return ""
+    value = Decimal(value)
+    if unit in {"%", "百分点"}:
+        # A combined rate is kept to four places; a leader reads two (33.3333 → 33.33%).
+        return f"{plain_number(value.quantize(Decimal('0.01')))}{unit}"
+    if abs(value) < 10000:
+        return f"{plain_number(value)}{unit}"
+    if abs(value) >= 100_000_000 and value % 1_000_000 == 0:
+        return f"{plain_number(value / 100_000_000)}亿{unit}"
+    return f"{plain_number((value / 10000).quantize(Decimal('0.01')))}万{unit}"
+
+
 class TypedNumberInput(forms.TextInput):
     """A text input with the decimal keypad on phones: type=number cannot hold 1万."""
 

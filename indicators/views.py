@@ -28,7 +28,7 @@ from . import access
 from .evidence import CONTENT_TYPES
 from .figures import TargetSpec, ValueRow, approved_rows, progress, rate_of
 from .filters import MyTaskFilter, ReviewFilter
-from .forms import PeriodDueDateForm, PeriodReopenForm, ReportForm, ReviewForm
+from .forms import PeriodDueDateForm, PeriodReopenForm, PlanReportingFromForm, ReportForm, ReviewForm
 from .history import report_history
 from .models import ActualValue, Notification, Period, ProgressReport
 from .services import (
@@ -194,7 +194,8 @@ def report_preview(request: HttpRequest, measure_id: int, period_id: int, unit_i
                           values={pk: value for pk, (value, _num, _den) in typed.items()})
     for figure in figures:
         figure["doubt"] = doubts.get(figure["target"].pk, "")
-    return render(request, "reporting/_figures.html", {"figures": figures})
+    # oob: the live figure beside each input follows too (the whole table sits below them).
+    return render(request, "reporting/_figures.html", {"figures": figures, "oob": True})
 
 
 # --- One report: read, review, correct ---------------------------------------------------
@@ -374,7 +375,9 @@ def periods(request: HttpRequest) -> HttpResponse:
     table = PeriodTable(rows)
     RequestConfig(request, paginate={"per_page": 24}).configure(table)
     return render(request, "reporting/periods.html", {"plans": plans, "plan": chosen, "table": table,
-                                                      "reopen_form": PeriodReopenForm(), "today": today})
+                                                      "reopen_form": PeriodReopenForm(), "today": today,
+                                                      "reporting_from_form": PlanReportingFromForm(
+                                                          initial={"reporting_from": chosen.reporting_from})})
 
 
 def _back_to_periods(period: Period) -> HttpResponse:
@@ -387,6 +390,26 @@ def periods_create(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = access.get_plan_for_admin(request.user, plan_id)
     created = periods_create_for_plan(plan=plan)
     messages.success(request, _("已为“%(plan)s”新建 %(n)s 个填报周期。") % {"plan": plan.title, "n": created})
+    return redirect(f"{reverse('reporting:periods')}?plan={plan.pk}")
+
+
+@login_required
+@require_POST
+def plan_reporting_from(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """The first month to report: the plan's signal closes the periods before it."""
+    plan = access.get_plan_for_admin(request.user, plan_id)
+    form = PlanReportingFromForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请选择有效的月份。"))
+    else:
+        month = form.cleaned_data["reporting_from"]
+        plan.reporting_from = month.replace(day=1) if month else None
+        plan.save(update_fields=["reporting_from"])
+        if month:
+            messages.success(request, _("“%(plan)s”自 %(month)s 起填报，此前的周期已关闭。")
+                             % {"plan": plan.title, "month": f"{month:%Y年%-m月}"})
+        else:
+            messages.success(request, _("“%(plan)s”自方案起始月份起填报。") % {"plan": plan.title})
     return redirect(f"{reverse('reporting:periods')}?plan={plan.pk}")
 
 

@@ -54,3 +54,24 @@ class SecurityHeadersMiddleware:
         if getattr(request, "user", None) is not None and request.user.is_authenticated:
             add_never_cache_headers(response)
         return response
+
+
+class DebugErrorPagesMiddleware:
+    """With DEBUG on (make run), the portal's own 404 and 500 pages instead of Django's
+    technical ones, so that what a user sees in the demo is what a bureau's users see. The
+    traceback still goes to the console (django.request logs it). DEBUG_ERROR_PAGES=0 brings
+    Django's pages back."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (settings.DEBUG and settings.DEBUG_ERROR_PAGES and response.status_code in (404, 500)
+                and not getattr(response, "portal_error_page", False)
+                and response.get("Content-Type", "").startswith("text/html")
+                and not request.path.startswith("/" + settings.STATIC_URL.lstrip("/"))):
+            from . import views
+
+            return views.not_found(request) if response.status_code == 404 else views.server_error(request)
+        return response

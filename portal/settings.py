@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.middleware.ChineseFirstLocaleMiddleware",
+    "portal.middleware.DebugErrorPagesMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -131,6 +132,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
+CSRF_FAILURE_VIEW = "portal.views.csrf_failure"
+# With DEBUG on, the portal's own 404 and 500 pages (portal.middleware); 0 for Django's.
+DEBUG_ERROR_PAGES = env_bool("DEBUG_ERROR_PAGES", True)
 LOGOUT_REDIRECT_URL = "login"
 
 # django-axes: lock a username+address after repeated failures.

@@ -13,11 +13,15 @@ urlpatterns = [
     path("imports/", include("portal.imports.urls")),
     path("imports/draft/", include("portal.imports.draft_urls")),
     path("dashboards/", include("portal.dashboards.urls")),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+
+handler403 = "portal.views.permission_denied"
+handler404 = "portal.views.not_found"
+handler500 = "portal.views.server_error"
 
 admin.site.site_header = "工作方案督办平台"
 admin.site.site_title = "工作方案督办平台"

@@ -18,7 +18,7 @@ class ProgrammeAdmin(ImportExportModelAdmin):
 
 @admin.register(Plan)
 class PlanAdmin(RecomputesProgress, admin.ModelAdmin):
-    list_display = ("title", "city", "year_start", "year_end", "frequency")
+    list_display = ("title", "city", "year_start", "year_end", "frequency", "reporting_from")
     list_filter = ("city", "frequency", "year_start")
     search_fields = ("title", "slug")
 

@@ -43,6 +43,12 @@ class Plan(models.Model):
     year_end = models.PositiveSmallIntegerField(_("结束年"))
     frequency = models.CharField(_("报告周期"), max_length=10, choices=Frequency.choices, default=Frequency.MONTHLY)
     source_document = models.CharField(_("来源文件"), max_length=200, blank=True)
+    # A plan taken in while under way reports from this month on: its earlier periods are
+    # created closed, never overdue, and no reminder is sent for them.
+    reporting_from = models.DateField(
+        _("开始填报月份"), null=True, blank=True,
+        help_text=_("此前的周期关闭、不计逾期、不催办；留空则从方案起始月份开始填报。"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = PlanQuerySet.as_manager()

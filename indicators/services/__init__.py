@@ -14,7 +14,16 @@ Callers import the public names from here (`from indicators.services import repo
 from .doubts import ValuesInDoubt, value_doubts
 from .errors import ReportConflict, ReportingError
 from .notifications import notification_mark_read, notifications_mark_all_read
-from .periods import period_close, period_due_date, period_reopen, period_set_due_date, periods_create_for_plan
+from .periods import (
+    period_close,
+    period_due_date,
+    period_reopen,
+    period_set_due_date,
+    period_start_containing,
+    periods_create_for_new_plan,
+    periods_create_for_plan,
+    periods_follow_reporting_from,
+)
 from .reference import ReferenceDataError, indicators_load_csv, results_load_csv
 from .reminders import ReminderSummary, missing_reports, reminder_send_manual, reminders_send
 from .reports import (
@@ -48,7 +57,10 @@ __all__ = [
     "period_due_date",
     "period_reopen",
     "period_set_due_date",
+    "period_start_containing",
+    "periods_create_for_new_plan",
     "periods_create_for_plan",
+    "periods_follow_reporting_from",
     "reminder_send_manual",
     "reminders_send",
     "report_approve",

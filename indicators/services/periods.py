@@ -34,12 +34,20 @@ def period_due_date(end: date, due_day: int | None = None) -> date:
     return first.replace(day=min(due_day, monthrange(first.year, first.month)[1]))
 
 
+def period_start_containing(plan: Plan, day: date) -> date:
+    """The first day of the plan's period (month, or quarter) that contains `day`."""
+    month = day.month if plan.frequency != Plan.Frequency.QUARTERLY else (day.month - 1) // 3 * 3 + 1
+    return date(day.year, month, 1)
+
+
 @transaction.atomic
 def periods_create_for_plan(*, plan: Plan, due_day: int | None = None, today: date | None = None) -> int:
     """Create the plan's reporting periods (months, or quarters where the plan says so).
 
     Running again creates only what is missing. A plan already over gets its periods closed:
-    nobody files for 2020 by accident, and an admin can still reopen one, with a reason.
+    nobody files for 2020 by accident, and an admin can still reopen one, with a reason. So do
+    the periods before the plan's first month to report (`Plan.reporting_from`): a plan taken
+    in while under way is not late for the months before it came.
     """
     today = today or timezone.localdate()
     step = 3 if plan.frequency == Plan.Frequency.QUARTERLY else 1
@@ -50,15 +58,58 @@ def periods_create_for_plan(*, plan: Plan, due_day: int | None = None, today: da
     while start.year <= plan.year_end:
         end = _month_end(_add_months(start, step - 1))
         if start not in existing:
-            periods.append(
-                Period(plan=plan, start=start, end=end, due_date=period_due_date(end, due_day),
-                       is_open=not over, closed_at=timezone.now() if over else None)
-            )
+            before = plan.reporting_from is not None and end < plan.reporting_from
+            closed = over or before
+            period = Period(plan=plan, start=start, end=end, due_date=period_due_date(end, due_day),
+                            is_open=not closed, closed_at=timezone.now() if closed else None)
+            period._change_reason = str(_("方案已结束，周期创建时关闭") if over
+                                        else _("开始填报月份之前，周期创建时关闭") if before else _("创建周期"))
+            periods.append(period)
         start = _add_months(start, step)
-    bulk_create_with_history(
-        periods, Period, default_change_reason=str(_("方案已结束，周期创建时关闭") if over else _("创建周期"))
-    )
+    bulk_create_with_history(periods, Period)
     return len(periods)
+
+
+@transaction.atomic
+def periods_create_for_new_plan(*, plan: Plan, today: date | None = None) -> int:
+    """A new plan's periods, whichever way it came (import, draft, the Django admin).
+
+    A plan created while under way, with no first month to report chosen, reports from the
+    period that is now: the months already past are created closed, not ten overdue periods
+    on every row. The admin can choose an earlier month on 填报周期.
+    """
+    today = today or timezone.localdate()
+    if plan.reporting_from is None and plan.year_start <= today.year <= plan.year_end:
+        current = period_start_containing(plan, today)
+        if current > date(plan.year_start, 1, 1):
+            plan.reporting_from = current
+            Plan.objects.filter(pk=plan.pk).update(reporting_from=current)
+    return periods_create_for_plan(plan=plan, today=today)
+
+
+@transaction.atomic
+def periods_follow_reporting_from(*, plan: Plan, was: date | None, today: date | None = None) -> tuple[int, int]:
+    """After the first month to report changed: close the open periods before it, and reopen
+    those the old month had closed (unless the plan is over). Returns (closed, reopened)."""
+    today = today or timezone.localdate()
+    periods = plan.periods.select_for_update()
+    closed = reopened = 0
+    if plan.reporting_from is not None:
+        for period in periods.filter(is_open=True, end__lt=plan.reporting_from):
+            period.is_open, period.closed_at = False, timezone.now()
+            period._change_reason = str(_("开始填报月份改为 %(month)s，此前的周期关闭") % {"month": f"{plan.reporting_from:%Y-%m}"})
+            period.save(update_fields=["is_open", "closed_at"])
+            closed += 1
+    if was is not None and plan.year_end >= today.year:
+        again = periods.filter(is_open=False, end__lt=was)
+        if plan.reporting_from is not None:
+            again = again.filter(end__gte=plan.reporting_from)
+        for period in again:
+            period.is_open = True
+            period._change_reason = str(_("开始填报月份提前，周期重新开放"))
+            period.save(update_fields=["is_open"])
+            reopened += 1
+    return closed, reopened
 
 
 @transaction.atomic

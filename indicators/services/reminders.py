@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.db import transaction
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -126,6 +127,12 @@ def _escalate(items: list[tuple[int, int, Period]], summary: ReminderSummary) ->
         summary.emails += _send_reminder_mail(reviewers, title, body)
 
 
+def before_reporting() -> Q:
+    """Periods before their plan's first month to report: nobody is reminded of them, even
+    if an admin reopened one."""
+    return Q(plan__reporting_from__isnull=False, end__lt=F("plan__reporting_from"))
+
+
 @transaction.atomic
 def reminders_send(*, today: date | None = None) -> ReminderSummary:
     """The daily job: remind units of reports due soon or late, escalate long-late ones.
@@ -138,7 +145,7 @@ def reminders_send(*, today: date | None = None) -> ReminderSummary:
     periods = Period.objects.filter(
         is_open=True, start__lte=today,
         due_date__lte=today + timedelta(days=settings.REPORTING_REMIND_DAYS_BEFORE_DUE),
-    ).select_related("plan")
+    ).exclude(before_reporting()).select_related("plan")
     missing = missing_reports(periods=periods)
     if not missing:
         return summary
@@ -174,6 +181,8 @@ def reminder_send_manual(*, period: Period, user, unit_ids: Iterable[int] | None
     """An admin's reminder (催办) to every unit whose report for the period is not in."""
     if not scope_for(user).is_admin_of(period.plan.city_id):
         raise ReportingError(_("只有本市管理员可以发送催办。"))
+    if period.plan.reporting_from and period.end < period.plan.reporting_from:
+        raise ReportingError(_("%(period)s 在开始填报月份之前，不催办。") % {"period": period.label})
     summary = ReminderSummary()
     missing = missing_reports(periods=[period], unit_ids=unit_ids)
     if not missing:

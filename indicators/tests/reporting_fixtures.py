@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 
 from indicators.models import Period
 from indicators.services import ReportInput, ValueInput
-from tasks.models import Measure
+from tasks.models import Measure, Plan
 from units.models import Membership, Unit
 
 BUREAU = "市人力资源和社会保障局"
@@ -29,9 +29,11 @@ def target(measure):
 
 @pytest.fixture
 def period(measure):
-    """2024 Q1, open whatever today's date (a plan over would have its periods closed)."""
+    """2024 Q1, open whatever today's date (a plan over would have its periods closed, and the
+    seed plan, loaded while under way, reports from the quarter that is now)."""
     period = Period.objects.get(plan=measure.task.plan, start=date(2024, 1, 1))
     Period.objects.filter(plan=measure.task.plan).update(is_open=True)
+    Plan.objects.filter(pk=measure.task.plan_id).update(reporting_from=None)
     period.refresh_from_db()
     return period
 

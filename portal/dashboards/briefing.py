@@ -43,16 +43,32 @@ class Briefing:
     sample: bool
     tables: list[BriefTable]
     generated_at: object = field(default_factory=timezone.localtime)
+    report_title: str = ""  # the Word document's: …工作进展情况通报
 
     @property
     def filename(self) -> str:
         return f"{self.title}-{self.as_of:%Y-%m}.xlsx" if self.as_of else f"{self.title}.xlsx"
 
 
+class Share:
+    """A fraction shown as a percentage: 57.2% on the page and in Word, the number 0.572 with
+    a % format in the workbook (a leader's formulas add it up)."""
+
+    def __init__(self, value: float, text=pct):
+        self.value, self.text = float(value), text(value)
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def share(value, text=pct):
+    return "—" if value is None or value == "" else Share(value, text)
+
+
 def _counts(tally) -> list:
     if tally is None:
         return [0] * len(rollups.STATUSES) + ["—"]
-    return [tally.count(s) for s in rollups.STATUSES] + [pct(tally.completion)]
+    return [tally.count(s) for s in rollups.STATUSES] + [share(tally.completion)]
 
 
 def _status_headers() -> list[str]:
@@ -77,8 +93,8 @@ def _lagging_measures_table(rows) -> BriefTable:
         table.rows.append([
             row.plan.title, f"{row.task.number}.{row.measure.seq}",
             row.measure.text + (f"（{_('示例数据')}）" if row.has_sample else ""),
-            _units(row), str(LABELS[row.status]), pct(row.completion),
-            pct(row.lateness) if row.lateness and row.lateness > 0 else "—",
+            _units(row), str(LABELS[row.status]), share(row.completion),
+            share(row.lateness) if row.lateness and row.lateness > 0 else "—",
         ])
     return table
 
@@ -90,7 +106,7 @@ def city_briefing(board) -> Briefing:
     overview.rows.append([city.name] + _counts(board.summary))
     plans = BriefTable(_("工作方案"), [_("工作方案"), _("时序进度")] + _status_headers())
     for s in board.plans:
-        plans.rows.append([s.plan.title, pct(s.time_elapsed)] + _counts(s))
+        plans.rows.append([s.plan.title, share(s.time_elapsed)] + _counts(s))
     programmes = BriefTable(_("专项"), [_("专项")] + _status_headers())
     for s in board.programmes:
         name = s.programme.name if s.programme.parent_id is None else f"　{s.programme.name}"
@@ -98,10 +114,11 @@ def city_briefing(board) -> Briefing:
     units = BriefTable(_("滞后单位"), [_("责任单位"), _("逾期"), _("滞后"), _("措施总数"), _("平均完成率")],
                        note=_("有滞后或逾期措施的责任单位（牵头或配合），按逾期、滞后数排列。"))
     for s in board.lagging_units:
-        units.rows.append([s.unit.name, s.n_overdue, s.n_red, s.total, pct(s.completion)])
+        units.rows.append([s.unit.name, s.n_overdue, s.n_red, s.total, share(s.completion)])
     sample = bool(board.summary and board.summary.has_sample)
     return Briefing(title, board.as_of, sample,
-                    [overview, plans, programmes, units, _lagging_measures_table(board.lagging_measures)])
+                    [overview, plans, programmes, units, _lagging_measures_table(board.lagging_measures)],
+                    report_title=_("%(city)s工作进展情况通报") % {"city": city.name})
 
 
 def programme_briefing(board) -> Briefing:
@@ -127,10 +144,11 @@ def programme_briefing(board) -> Briefing:
                 indicators.rows.append([
                     comparison.indicator.name, names.get(city_id, ""), f"{row.plan.title}（{month(point.as_of)}）",
                     row.target.phrase, actual + (f"（{_('示例数据')}）" if point.sample else ""),
-                    target_pct(point.completion), str(LABELS[point.status]), published,
+                    share(point.completion, target_pct), str(LABELS[point.status]), published,
                 ])
     sample = any(s is not None and s.has_sample for _c, s in board.rows)
-    return Briefing(title, board.as_of, sample, [cities, indicators, _lagging_measures_table(board.lagging_measures)])
+    return Briefing(title, board.as_of, sample, [cities, indicators, _lagging_measures_table(board.lagging_measures)],
+                    report_title=_("%(programme)s专项工作进展情况通报") % {"programme": board.programme.name})
 
 
 def _safe(value):
@@ -160,7 +178,10 @@ def workbook_bytes(brief: Briefing) -> bytes:
         for cell in sheet[header_row]:
             cell.font = bold
         for row in table.rows:
-            sheet.append([_safe(v) for v in row])
+            sheet.append([v.value if isinstance(v, Share) else _safe(v) for v in row])
+            for column, v in enumerate(row, start=1):
+                if isinstance(v, Share):
+                    sheet.cell(sheet.max_row, column).number_format = "0.0%"
             if table.status_column is not None:
                 status = next((s for s, label in LABELS.items() if str(label) == row[table.status_column]), None)
                 if status:
@@ -176,5 +197,6 @@ def workbook_bytes(brief: Briefing) -> bytes:
     return buffer.getvalue()
 
 
-def content_disposition(brief: Briefing) -> str:
-    return f"attachment; filename=\"briefing.xlsx\"; filename*=UTF-8''{quote(brief.filename)}"
+def content_disposition(brief: Briefing, ext: str = "xlsx") -> str:
+    name = brief.filename.removesuffix(".xlsx") + f".{ext}"
+    return f"attachment; filename=\"briefing.{ext}\"; filename*=UTF-8''{quote(name)}"

@@ -50,6 +50,7 @@ class PlanInfo:
     year_start: int
     year_end: int
     months: tuple[date, ...]
+    today: date | None = None  # the month that is now is figured at this day
 
     def time_elapsed(self, as_of: date) -> float:
         return rollups.time_elapsed(date(self.year_start, 1, 1), date(self.year_end, 12, 31), as_of)
@@ -84,7 +85,7 @@ def plan_infos(plan_ids: Iterable[int] | None = None, today: date | None = None)
         plans = plans.filter(pk__in=list(plan_ids))
     return [
         PlanInfo(p.pk, p.city_id, p.year_start, p.year_end,
-                 tuple(rollups.plan_months(p.year_start, p.year_end, p.last_target_end, today)))
+                 tuple(rollups.plan_months(p.year_start, p.year_end, p.last_target_end, today)), today)
         for p in plans
     ]
 
@@ -200,7 +201,7 @@ def compute_loaded(plan: PlanInfo, loaded: tuple, thresholds: rollups.Thresholds
         if m.id in targets:
             per_target = []
             for target, indicator_id in targets[m.id]:
-                series = rollups.target_series(target, values.get(target.id, ()), months, thresholds)
+                series = rollups.target_series(target, values.get(target.id, ()), months, thresholds, plan.today)
                 per_target.append(series)
                 started = [p for p in series if p.status != rollups.NOT_STARTED]
                 if started:
@@ -214,7 +215,7 @@ def compute_loaded(plan: PlanInfo, loaded: tuple, thresholds: rollups.Thresholds
             ]
         else:
             measure_series = rollups.report_series(
-                reports.get(m.id, ()), months, deadline=m.deadline, recurring=m.recurring
+                reports.get(m.id, ()), months, deadline=m.deadline, recurring=m.recurring, today=plan.today
             )
         measure_rows.extend(
             (m.id, p.as_of, m.task_id, plan.id, plan.city_id, m.programme_id, p.status, p.completion_sum,

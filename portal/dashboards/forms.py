@@ -1,4 +1,3 @@
-from datetime import timedelta
 from decimal import Decimal
 
 from django import forms
@@ -20,8 +19,8 @@ class MeasureFilterForm(forms.Form):
 
     def clean_as_of(self):
         text = self.cleaned_data["as_of"].strip()
-        if not text:  # the last month over
-            return reads.parse_month(f"{timezone.localdate().replace(day=1) - timedelta(days=1):%Y-%m}")
+        if not text:  # the month that is now
+            return reads.parse_month(f"{timezone.localdate():%Y-%m}")
         try:
             return reads.parse_month(text)
         except reads.BadMonth:

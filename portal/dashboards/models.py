@@ -18,6 +18,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -144,7 +145,7 @@ class TargetSeries(models.Model):
         points = []
         for as_of, (actual, status) in zip(month_ends(self.first_as_of, self.last_as_of), json.loads(self.points)):
             actual = None if actual is None else Decimal(actual)
-            elapsed, completion, expected = figures_at(row, as_of, actual)
+            elapsed, completion, expected = figures_at(row, as_of, actual, timezone.localdate())
             points.append(Point(as_of, actual, expected, completion, elapsed, status, self.has_sample))
         return points
 
@@ -166,7 +167,7 @@ class TargetSeries(models.Model):
         target = self.target
         row = TargetRow(target.pk, target.kind, target.comparator, target.value, target.value_max, target.unit,
                         target.period_start, target.period_end)
-        elapsed, completion, expected = figures_at(row, month, actual)
+        elapsed, completion, expected = figures_at(row, month, actual, timezone.localdate())
         return Point(month, actual, expected, completion, elapsed, status, self.has_sample)
 
 

@@ -21,7 +21,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from indicators.models import RecordedResult, Target
-from tasks.models import Measure, Programme, Responsibility, Task
+from tasks.models import Measure, Plan, Programme, Responsibility, Task
 from units.models import Region, Unit
 
 from . import rollups
@@ -105,15 +105,33 @@ def parse_month(text: str) -> date:
 
 
 def pick_month(available: list[date], wanted: date | None, today: date | None = None) -> date | None:
-    """The month asked for if it has figures; else the last month over (not the running
-    one, whose reports are not in yet); else the latest there is."""
+    """The month asked for if it has figures; else the month that is now, with what has been
+    approved so far (an approval made today shows today); else the last month before it;
+    else the latest there is."""
     if not available:
         return None
     if wanted is not None and wanted in available:
         return wanted
     today = today or timezone.localdate()
-    over = [m for m in available if m < today.replace(day=1)]
+    now = rollups.month_end(today)
+    if now in available:
+        return now
+    over = [m for m in available if m < now]
     return max(over) if over else max(available)
+
+
+def trend_window(rows: list, as_of: date | None, plans) -> list:
+    """A trend over the months of the plans in force at the chosen month, up to it: from the
+    first January of those plans (never a 2020 plan's months and a 2026 plan's on one axis)."""
+    if as_of is None:
+        return []
+    starts = [start for start, end in plans if start <= as_of.year <= end]
+    first = date(min(starts) if starts else as_of.year, 1, 1)
+    return [row for row in rows if first <= row.as_of <= as_of]
+
+
+def _plan_years(plans) -> list[tuple[int, int]]:
+    return list(plans.values_list("year_start", "year_end"))
 
 
 def city_of_unit(unit: Unit) -> int:
@@ -196,6 +214,7 @@ def city_dashboard(city: Region, wanted: date | None, *, limit: int | None = 10)
     months = [s.as_of for s in trend]
     as_of = pick_month(months, wanted)
     summary = next((s for s in trend if s.as_of == as_of), None)
+    trend = trend_window(trend, as_of, _plan_years(Plan.objects.filter(city=city)))
     board = CityDashboard(city, as_of, months, summary, trend)
     if as_of is None:
         return board
@@ -258,7 +277,7 @@ def programme_dashboard(programme: Programme, cities: list[Region], wanted: date
     months = sorted({s.as_of for s in summaries})
     as_of = pick_month(months, wanted)
     trend: dict[int, list[ProgrammeCitySummary]] = defaultdict(list)
-    for s in summaries:
+    for s in trend_window(summaries, as_of, _plan_years(Plan.objects.filter(city__in=cities))):
         trend[s.city_id].append(s)
     current = {s.city_id: s for s in summaries if s.as_of == as_of}
     rows = [(city, current.get(city.pk)) for city in cities]
@@ -326,7 +345,8 @@ def plan_dashboard(plan, wanted: date | None) -> PlanDashboard:
         task.light = worst_status(task.summary) if task.summary else Status.NO_DATA
         task.measure_list = measures_of[task.pk]
         sections[-1]["tasks"].append(task)
-    return PlanDashboard(plan, as_of, months, summary, trend, sections)
+    return PlanDashboard(plan, as_of, months, summary, trend_window(trend, as_of, [(plan.year_start, plan.year_end)]),
+                         sections)
 
 
 # --- unit ------------------------------------------------------------------------------
@@ -355,7 +375,8 @@ def unit_dashboard(unit: Unit, wanted: date | None) -> UnitDashboard:
     ) if as_of else []
     for row in measures:
         row.role = roles.get(row.measure_id)
-    return UnitDashboard(unit, as_of, months, summary, trend, measures)
+    plans = Plan.objects.filter(tasks__measures__responsibilities__unit=unit).distinct()
+    return UnitDashboard(unit, as_of, months, summary, trend_window(trend, as_of, _plan_years(plans)), measures)
 
 
 # --- measure ---------------------------------------------------------------------------

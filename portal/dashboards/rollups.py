@@ -234,10 +234,12 @@ def _status(target: TargetRow, actual: Decimal | None, completion: float | None,
     return RED
 
 
-def figures_at(target: TargetRow, as_of: date, actual: Decimal | None) -> tuple[float, float | None, float | None]:
+def figures_at(target: TargetRow, as_of: date, actual: Decimal | None,
+               today: date | None = None) -> tuple[float, float | None, float | None]:
     """Time elapsed, completion and trajectory of a target at a month's end, given its
-    figure: what target_series works out, for reading a stored series back."""
-    at = min(as_of, target.period_end)
+    figure: what target_series works out, for reading a stored series back. The month that
+    is now is taken at `today`, not at its end."""
+    at = min(as_of, target.period_end, today or as_of)
     start, end = window(target, at)
     elapsed = time_elapsed(start, end, at)
     if actual is None:
@@ -260,13 +262,16 @@ def _end_of_day(day: date) -> float:
 
 
 def target_series(
-    target: TargetRow, rows: Iterable[ValueRow], months: Sequence[date], thresholds: Thresholds = Thresholds()
+    target: TargetRow, rows: Iterable[ValueRow], months: Sequence[date], thresholds: Thresholds = Thresholds(),
+    today: date | None = None,
 ) -> list[TargetProgress]:
     """The target's progress at each month end of `months` (ascending), in one pass.
 
     Months before the target's period get NOT_STARTED; after its end, the figures stay as
-    they stood at the end (done or overdue). (Written for speed: a full rebuild calls it
-    for every target and month; time elapsed is worked out as time_elapsed() does.)
+    they stood at the end (done or overdue). The month that is now (its end after `today`)
+    is taken at today: time elapsed so far, and never overdue before its window has ended.
+    (Written for speed: a full rebuild calls it for every target and month; time elapsed is
+    worked out as time_elapsed() does.)
     """
     period_start, period_end = target.period_start, target.period_end
     rows = sorted((r for r in rows if period_start <= r.period_start <= period_end), key=_PERIOD_START)
@@ -293,7 +298,8 @@ def target_series(
         if as_of < period_start:
             append(TargetProgress(as_of, NOT_STARTED, 0.0))
             continue
-        at = as_of if as_of < period_end else period_end
+        now = as_of if today is None or as_of <= today else today
+        at = now if now < period_end else period_end
         if annual and at.year != window_year:  # the window is the year (as window() says)
             window_year = at.year
             start, end = window(target, at)
@@ -326,7 +332,7 @@ def target_series(
                 level = _level(latest, target.unit)
             actual, sample = level
         elapsed = 0.0 if at < start else 1.0 if at >= end else (_end_of_day(at) - begin) / span
-        ended = as_of >= end
+        ended = now >= end
         if actual is None:
             append(TargetProgress(as_of, NO_DATA, elapsed, None, None, goal_float * elapsed if additive else None, False))
             continue
@@ -376,7 +382,8 @@ def measure_from_targets(as_of: date, targets: Sequence[TargetProgress]) -> Meas
 
 
 def measure_from_reports(
-    as_of: date, self_statuses: Sequence[str], *, deadline: date | None, recurring: bool, sample: bool = False
+    as_of: date, self_statuses: Sequence[str], *, deadline: date | None, recurring: bool, sample: bool = False,
+    today: date | None = None,
 ) -> MeasureProgress:
     """A measure with no number: its units' latest approved self-assessments, the worst one.
 
@@ -385,7 +392,7 @@ def measure_from_reports(
     """
     statuses = [SELF_STATUS.get(s, GREEN) for s in self_statuses]
     status = min(statuses, key=SEVERITY.__getitem__) if statuses else NO_DATA
-    if status not in (DONE, NO_DATA) and deadline is not None and not recurring and as_of >= deadline:
+    if status not in (DONE, NO_DATA) and deadline is not None and not recurring and min(as_of, today or as_of) >= deadline:
         status = OVERDUE
     return MeasureProgress(as_of, status, sample=sample and bool(statuses))
 
@@ -401,7 +408,8 @@ class ReportRow:
 
 
 def report_series(
-    rows: Iterable[ReportRow], months: Sequence[date], *, deadline: date | None, recurring: bool
+    rows: Iterable[ReportRow], months: Sequence[date], *, deadline: date | None, recurring: bool,
+    today: date | None = None,
 ) -> list[MeasureProgress]:
     """A measure with no number, month by month: each unit's latest report counts."""
     rows = sorted(rows, key=lambda r: r.period_start)
@@ -419,6 +427,7 @@ def report_series(
                 deadline=deadline,
                 recurring=recurring,
                 sample=any(r.sample for r in latest.values()),
+                today=today,
             )
         )
     return series

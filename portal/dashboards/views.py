@@ -21,7 +21,7 @@ from tasks.models import Measure, Plan, Programme
 from units.access import scope_for
 from units.models import Membership, Region, Unit
 
-from . import briefing, charts, reads, services
+from . import briefing, briefing_docx, charts, reads, services
 from .forms import MeasureFilterForm, ThresholdsForm
 from .models import MeasureSummary, StatusThresholds
 from .tables import MeasureStatusTable
@@ -253,7 +253,14 @@ def measures(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _briefing_response(request: HttpRequest, brief: briefing.Briefing, fmt: str) -> HttpResponse:
+def _briefing_response(request: HttpRequest, brief: briefing.Briefing, fmt: str, board=None) -> HttpResponse:
+    if fmt == "docx":
+        response = HttpResponse(
+            briefing_docx.document_bytes(brief, board.lagging_measures if board else ()),
+            content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        )
+        response["Content-Disposition"] = briefing.content_disposition(brief, "docx")
+        return response
     if fmt == "xlsx":
         response = HttpResponse(
             briefing.workbook_bytes(brief),
@@ -267,14 +274,14 @@ def _briefing_response(request: HttpRequest, brief: briefing.Briefing, fmt: str)
 @login_required
 def city_briefing(request: HttpRequest, pk: int, fmt: str = "html") -> HttpResponse:
     board = reads.city_dashboard(get_city_for_user(request.user, pk), _wanted_month(request), limit=None)
-    return _briefing_response(request, briefing.city_briefing(board), fmt)
+    return _briefing_response(request, briefing.city_briefing(board), fmt, board)
 
 
 @login_required
 def programme_briefing(request: HttpRequest, pk: int, fmt: str = "html") -> HttpResponse:
     item = get_object_or_404(Programme, pk=pk)
     board = reads.programme_dashboard(item, visible_cities(request.user), _wanted_month(request), limit=None)
-    return _briefing_response(request, briefing.programme_briefing(board), fmt)
+    return _briefing_response(request, briefing.programme_briefing(board), fmt, board)
 
 
 @login_required

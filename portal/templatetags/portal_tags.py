@@ -3,7 +3,7 @@ from decimal import Decimal
 from django import template
 from django.utils.translation import gettext as _
 
-from indicators.parsing import plain_number
+from indicators.values import amount as format_amount
 
 register = template.Library()
 
@@ -11,17 +11,7 @@ register = template.Library()
 @register.filter
 def amount(value, unit: str = "") -> str:
     """225000, 人 → 22.5万人; 3.2, % → 3.2%; amounts under 10,000 as they are."""
-    if value is None or value == "":
-        return ""
-    value = Decimal(value)
-    if unit in {"%", "百分点"}:
-        # A combined rate is kept to four places; a leader reads two (33.3333 → 33.33%).
-        return f"{plain_number(value.quantize(Decimal('0.01')))}{unit}"
-    if abs(value) < 10000:
-        return f"{plain_number(value)}{unit}"
-    if abs(value) >= 100_000_000 and value % 1_000_000 == 0:
-        return f"{plain_number(value / 100_000_000)}亿{unit}"
-    return f"{plain_number(value / 10000)}万{unit}"
+    return format_amount(value, unit)
 
 
 @register.filter

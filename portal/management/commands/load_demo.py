@@ -10,6 +10,7 @@ from django.db import transaction
 
 from indicators.services import indicators_load_csv, periods_create_for_plan, results_load_csv
 from indicators.services.targets import targets_reread, targets_reread_apply
+from portal.demo import DEMO_PASSWORD
 from portal.imports.ledger.importing import ledger_import_file
 from portal.imports.ledger.read import LedgerFileError
 from tasks.models import Plan
@@ -17,7 +18,6 @@ from tasks.services import programmes_load_csv
 from units.models import Membership, Region, Unit
 from units.services import regions_load_csv, units_load_csv
 
-DEMO_PASSWORD = "demo-2026"
 BUREAU = "市人力资源和社会保障局"
 CITIES = [("jm", "jiangmen"), ("zs", "zhongshan"), ("gz", "guangzhou")]
 FREQUENCY = {"月": Plan.Frequency.MONTHLY, "季": Plan.Frequency.QUARTERLY}
