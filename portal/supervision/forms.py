@@ -52,6 +52,8 @@ class DecisionForm(forms.Form):
 
 
 class WebhookForm(forms.ModelForm):
+    url = forms.URLField(label=_("地址"), max_length=500, assume_scheme="https")
+
     class Meta:
         model = Webhook
         fields = ["name", "unit", "format", "url", "secret", "active"]
