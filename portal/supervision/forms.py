@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Notice, Rule, Scheme, Webhook
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
 
 class NoticeForm(forms.Form):
