@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "portal",
     "portal.imports",
     "portal.dashboards",
+    "portal.supervision",
 ]
 
 MIDDLEWARE = [
@@ -263,3 +264,16 @@ CELERY_BEAT_SCHEDULE["imports-sweep"] = {"task": "imports.sweep", "schedule": 60
 
 # Where the seed ledgers and reference data live (load_demo reads them).
 FIXTURES_ROOT = BASE_DIR / "fixtures"
+
+# 督办 (portal.supervision): notices repeated and escalated, warnings N days ahead, quiet
+# hours (no sends from 22:00 to 08:00), webhooks retried with exponential backoff. Its own
+# beat entry runs hourly beside the reporting reminders.
+SUPERVISION_WARN_DAYS_BEFORE = int(os.environ.get("SUPERVISION_WARN_DAYS_BEFORE", "3"))
+SUPERVISION_ESCALATE_AFTER_DAYS = int(os.environ.get("SUPERVISION_ESCALATE_AFTER_DAYS", "3"))
+SUPERVISION_QUIET_HOURS = (22, 8)
+SUPERVISION_WEBHOOK_RETRIES = int(os.environ.get("SUPERVISION_WEBHOOK_RETRIES", "4"))
+SUPERVISION_WEBHOOK_BACKOFF = float(os.environ.get("SUPERVISION_WEBHOOK_BACKOFF", "30"))  # seconds, doubled per retry
+SUPERVISION_WEBHOOK_TIMEOUT = float(os.environ.get("SUPERVISION_WEBHOOK_TIMEOUT", "10"))
+SUPERVISION_SITE_URL = os.environ.get("SUPERVISION_SITE_URL", "")  # links in webhook messages
+CELERY_BEAT_SCHEDULE["supervision-alerts"] = {"task": "supervision.daily", "schedule": crontab(minute=5)}
+CELERY_BEAT_SCHEDULE["supervision-scores"] = {"task": "supervision.scores", "schedule": crontab(hour=3, minute=0)}

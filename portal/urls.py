@@ -13,6 +13,7 @@ urlpatterns = [
     path("imports/", include("portal.imports.urls")),
     path("imports/draft/", include("portal.imports.draft_urls")),
     path("dashboards/", include("portal.dashboards.urls")),
+    path("supervision/", include("portal.supervision.urls")),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
