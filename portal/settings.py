@@ -215,3 +215,42 @@ IMPORTS_MAX_ROWS = int(os.environ.get("IMPORTS_MAX_ROWS", "50000"))
 
 # Where the seed ledgers and reference data live (load_demo reads them).
 FIXTURES_ROOT = BASE_DIR / "fixtures"
+
+# --- Health probes and structured logs (#15) ----------------------------------------------
+# /healthz and /readyz are answered first of all (portal.health). /readyz reports the age of
+# the oldest dirty rollup mark; past this many seconds it also fails (0: only reported).
+MIDDLEWARE.insert(0, "portal.health.HealthMiddleware")
+READYZ_DIRTY_MAX_AGE_SECONDS = int(os.environ.get("READYZ_DIRTY_MAX_AGE_SECONDS", "0"))
+# LOG_FORMAT=json: one JSON object a line; LOG_REQUESTS=1: one line per request (on with JSON).
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text").strip().lower()
+LOG_REQUESTS = env_bool("LOG_REQUESTS", LOG_FORMAT == "json")
+if LOG_FORMAT == "json":
+    LOGGING["formatters"] = {"json": {"()": "portal.logs.JsonFormatter"}}
+    LOGGING["handlers"]["console"]["formatter"] = "json"
+if LOG_REQUESTS:
+    MIDDLEWARE.insert(1, "portal.logs.RequestLogMiddleware")
+    LOGGING.setdefault("loggers", {})["portal.request"] = {"level": "INFO"}
+
+# --- Celery queues and brokers (#15) --------------------------------------------------------
+# One queue per kind of work, so that a 20,000-row import never delays a recompute: run
+# `celery -A portal worker -Q rollups` (and imports, notifications, default) where they fit.
+# A worker started without -Q consumes every queue below (the embedded and the test setups).
+from kombu import Queue  # noqa: E402
+
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_QUEUES = [Queue(name) for name in ("default", "imports", "rollups", "notifications")]
+CELERY_TASK_ROUTES = {
+    "portal.imports.tasks.*": {"queue": "imports"},
+    "dashboards.*": {"queue": "rollups"},
+    "indicators.tasks.*": {"queue": "notifications"},
+    "portal.supervision.tasks.*": {"queue": "notifications"},
+}
+# Redis Sentinel: CELERY_BROKER_URL=sentinel://10.0.0.1:26379;sentinel://10.0.0.2:26379/0 and
+# the name of the monitored master (CELERY_SENTINEL_MASTER).
+if CELERY_BROKER_URL.startswith("sentinel://"):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        **globals().get("CELERY_BROKER_TRANSPORT_OPTIONS", {}),
+        "master_name": os.environ.get("CELERY_SENTINEL_MASTER", "mymaster"),
+    }
+    if os.environ.get("CELERY_SENTINEL_PASSWORD"):
+        CELERY_BROKER_TRANSPORT_OPTIONS["sentinel_kwargs"] = {"password": os.environ["CELERY_SENTINEL_PASSWORD"]}
