@@ -254,3 +254,36 @@ if CELERY_BROKER_URL.startswith("sentinel://"):
     }
     if os.environ.get("CELERY_SENTINEL_PASSWORD"):
         CELERY_BROKER_TRANSPORT_OPTIONS["sentinel_kwargs"] = {"password": os.environ["CELERY_SENTINEL_PASSWORD"]}
+
+# --- REST API (#15): DRF + drf-spectacular under /api/, per-user tokens ----------------------
+INSTALLED_APPS += ["rest_framework", "drf_spectacular", "drf_spectacular_sidecar", "portal.api"]
+API_TOKEN_MAX_DAYS = int(os.environ.get("API_TOKEN_MAX_DAYS", "366"))
+API_RATE_PER_TOKEN = os.environ.get("API_RATE_PER_TOKEN", "600/min")  # per token, per user's session, per address
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "portal.api.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",  # the docs page, tried in the browser
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["portal.api.throttling.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"token": API_RATE_PER_TOKEN},
+    "DEFAULT_PAGINATION_CLASS": "portal.api.pagination.IdCursorPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": _("工作方案督办平台 数据接口"),
+    "DESCRIPTION": _("各市人社局工作方案、任务、措施、目标、填报与审核、驾驶舱汇总数据。"
+                     "认证：请求头 Authorization: Bearer <令牌>（管理员在“接口令牌”页面签发）。"
+                     "列表按游标分页（next / previous）。英文版：?lang=en。"),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SWAGGER_UI_DIST": "SIDECAR",  # vendored: the docs work with no internet
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}

@@ -15,6 +15,7 @@ urlpatterns = [
     path("imports/", include("portal.imports.urls")),
     path("imports/draft/", include("portal.imports.draft_urls")),
     path("dashboards/", include("portal.dashboards.urls")),
+    path("api/", include("portal.api.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
