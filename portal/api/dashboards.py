@@ -7,6 +7,7 @@ from datetime import date
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import ValidationError
@@ -18,7 +19,7 @@ from portal.dashboards.models import Tally
 from portal.dashboards.views import get_city_for_user, get_plan_for_user, get_unit_for_user, visible_cities
 from tasks.models import Programme
 
-AS_OF = OpenApiParameter("as_of", OpenApiTypes.STR, description="月份，如 2025-06；缺省为最近一个已汇总的月份")
+AS_OF = OpenApiParameter("as_of", OpenApiTypes.STR, description=gettext_lazy("月份，如 2025-06；缺省为最近一个已汇总的月份"))
 
 
 def tally(row: Tally | None) -> dict | None:
@@ -54,7 +55,7 @@ def measure_row(row) -> dict:
 
 
 class CitiesView(DashboardView):
-    @extend_schema(summary="各城市进度汇总", parameters=[AS_OF], responses=OpenApiTypes.OBJECT, operation_id="dashboards_cities_list")
+    @extend_schema(summary=gettext_lazy("各城市进度汇总"), parameters=[AS_OF], responses=OpenApiTypes.OBJECT, operation_id="dashboards_cities_list")
     def get(self, request):
         data = reads.overview(visible_cities(request.user), self.wanted())
         return Response({
@@ -65,7 +66,7 @@ class CitiesView(DashboardView):
 
 
 class CityView(DashboardView):
-    @extend_schema(summary="城市驾驶舱：方案、专项、滞后单位和措施", parameters=[AS_OF], responses=OpenApiTypes.OBJECT)
+    @extend_schema(summary=gettext_lazy("城市驾驶舱：方案、专项、滞后单位和措施"), parameters=[AS_OF], responses=OpenApiTypes.OBJECT)
     def get(self, request, pk: int):
         board = reads.city_dashboard(get_city_for_user(request.user, pk), self.wanted())
         return Response({
@@ -81,7 +82,7 @@ class CityView(DashboardView):
 
 
 class ProgrammeView(DashboardView):
-    @extend_schema(summary="专项：各城市对比", parameters=[AS_OF], responses=OpenApiTypes.OBJECT)
+    @extend_schema(summary=gettext_lazy("专项：各城市对比"), parameters=[AS_OF], responses=OpenApiTypes.OBJECT)
     def get(self, request, pk: int):
         programme = get_object_or_404(Programme, pk=pk)
         board = reads.programme_dashboard(programme, visible_cities(request.user), self.wanted())
@@ -103,7 +104,7 @@ class ProgrammeView(DashboardView):
 
 
 class PlanView(DashboardView):
-    @extend_schema(summary="方案：任务和措施的状态", parameters=[AS_OF], responses=OpenApiTypes.OBJECT)
+    @extend_schema(summary=gettext_lazy("方案：任务和措施的状态"), parameters=[AS_OF], responses=OpenApiTypes.OBJECT)
     def get(self, request, pk: int):
         board = reads.plan_dashboard(get_plan_for_user(request.user, pk), self.wanted())
         return Response({
@@ -118,7 +119,7 @@ class PlanView(DashboardView):
 
 
 class UnitView(DashboardView):
-    @extend_schema(summary="单位：牵头和配合的措施，按滞后程度", parameters=[AS_OF], responses=OpenApiTypes.OBJECT)
+    @extend_schema(summary=gettext_lazy("单位：牵头和配合的措施，按滞后程度"), parameters=[AS_OF], responses=OpenApiTypes.OBJECT)
     def get(self, request, pk: int):
         board = reads.unit_dashboard(get_unit_for_user(request.user, pk), self.wanted())
         return Response({

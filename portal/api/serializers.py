@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from indicators.models import ActualValue, Indicator, Period, ProgressReport, RecordedResult, Target
@@ -116,7 +117,7 @@ class ReportSaveSerializer(serializers.Serializer):
     self_status = serializers.ChoiceField(choices=ProgressReport.SelfStatus.choices, allow_blank=True, default="")
     values = ValueInSerializer(many=True, default=list)
     confirmed_doubts = serializers.ListField(child=serializers.CharField(max_length=500), default=list)
-    submit = serializers.BooleanField(default=False, help_text="保存后立即提交审核")
+    submit = serializers.BooleanField(default=False, help_text=gettext_lazy("保存后立即提交审核"))
 
 
 class SubmitSerializer(serializers.Serializer):

@@ -2,6 +2,7 @@
 (the same rate), per address for anonymous calls. Counted in Django's cache: give the web
 nodes a shared one (Redis) for the limit to hold across them."""
 
+from django.conf import settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from .models import ApiToken
@@ -9,6 +10,9 @@ from .models import ApiToken
 
 class TokenRateThrottle(SimpleRateThrottle):
     scope = "token"
+
+    def get_rate(self) -> str:
+        return settings.API_RATE_PER_TOKEN  # read per request: a deployment (or a test) may change it
 
     def get_cache_key(self, request, view):
         if isinstance(request.auth, ApiToken):

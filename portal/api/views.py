@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -40,7 +41,7 @@ class ReadOnly(viewsets.ReadOnlyModelViewSet):
     """A list (filters, cursor pages) and a detail of what the user may see."""
 
 
-@extend_schema_view(list=extend_schema(summary="工作方案列表"), retrieve=extend_schema(summary="工作方案"))
+@extend_schema_view(list=extend_schema(summary=gettext_lazy("工作方案列表")), retrieve=extend_schema(summary=gettext_lazy("工作方案")))
 class PlanViewSet(ReadOnly):
     serializer_class = serializers.PlanSerializer
     filterset_class = filters.PlanFilter
@@ -49,7 +50,7 @@ class PlanViewSet(ReadOnly):
         return Plan.objects.visible_to(self.request.user).select_related("city")
 
 
-@extend_schema_view(list=extend_schema(summary="任务列表"), retrieve=extend_schema(summary="任务"))
+@extend_schema_view(list=extend_schema(summary=gettext_lazy("任务列表")), retrieve=extend_schema(summary=gettext_lazy("任务")))
 class TaskViewSet(ReadOnly):
     serializer_class = serializers.TaskSerializer
     filterset_class = filters.TaskFilter
@@ -58,7 +59,7 @@ class TaskViewSet(ReadOnly):
         return Task.objects.visible_to(self.request.user).select_related("section", "programme")
 
 
-@extend_schema_view(list=extend_schema(summary="工作措施列表（含责任单位和目标）"), retrieve=extend_schema(summary="工作措施"))
+@extend_schema_view(list=extend_schema(summary=gettext_lazy("工作措施列表（含责任单位和目标）")), retrieve=extend_schema(summary=gettext_lazy("工作措施")))
 class MeasureViewSet(ReadOnly):
     serializer_class = serializers.MeasureSerializer
     filterset_class = filters.MeasureFilter
@@ -69,7 +70,7 @@ class MeasureViewSet(ReadOnly):
         )
 
 
-@extend_schema_view(list=extend_schema(summary="指标列表"), retrieve=extend_schema(summary="指标"))
+@extend_schema_view(list=extend_schema(summary=gettext_lazy("指标列表")), retrieve=extend_schema(summary=gettext_lazy("指标")))
 class IndicatorViewSet(ReadOnly):
     """The catalogue shared by every city."""
 
@@ -78,7 +79,7 @@ class IndicatorViewSet(ReadOnly):
     queryset = Indicator.objects.all()
 
 
-@extend_schema_view(list=extend_schema(summary="填报周期列表"), retrieve=extend_schema(summary="填报周期"))
+@extend_schema_view(list=extend_schema(summary=gettext_lazy("填报周期列表")), retrieve=extend_schema(summary=gettext_lazy("填报周期")))
 class PeriodViewSet(ReadOnly):
     serializer_class = serializers.PeriodSerializer
     filterset_class = filters.PeriodFilter
@@ -87,7 +88,7 @@ class PeriodViewSet(ReadOnly):
         return Period.objects.filter(plan__in=Plan.objects.visible_to(self.request.user))
 
 
-@extend_schema_view(list=extend_schema(summary="已公布的实际完成"), retrieve=extend_schema(summary="已公布的实际完成"))
+@extend_schema_view(list=extend_schema(summary=gettext_lazy("已公布的实际完成")), retrieve=extend_schema(summary=gettext_lazy("已公布的实际完成")))
 class RecordedResultViewSet(ReadOnly):
     serializer_class = serializers.RecordedResultSerializer
     filterset_class = filters.RecordedResultFilter
@@ -119,14 +120,14 @@ def _refused(exc: ReportingError) -> Response:
 
 
 REFUSALS = {
-    400: OpenApiResponse(serializers.ErrorSerializer, description="拒绝：报告状态、周期关闭、数值无效等"),
-    403: OpenApiResponse(description="无权操作"),
-    404: OpenApiResponse(description="不存在或不可见"),
-    409: OpenApiResponse(serializers.ErrorSerializer, description="报告已被他人修改（修订号过期），未保存"),
+    400: OpenApiResponse(serializers.ErrorSerializer, description=gettext_lazy("拒绝：报告状态、周期关闭、数值无效等")),
+    403: OpenApiResponse(description=gettext_lazy("无权操作")),
+    404: OpenApiResponse(description=gettext_lazy("不存在或不可见")),
+    409: OpenApiResponse(serializers.ErrorSerializer, description=gettext_lazy("报告已被他人修改（修订号过期），未保存")),
 }
 
 
-@extend_schema_view(list=extend_schema(summary="进度报告（已通过的，或本单位的）"), retrieve=extend_schema(summary="进度报告"))
+@extend_schema_view(list=extend_schema(summary=gettext_lazy("进度报告（已通过的，或本单位的）")), retrieve=extend_schema(summary=gettext_lazy("进度报告")))
 class ReportViewSet(mixins.CreateModelMixin, ReadOnly):
     serializer_class = serializers.ReportSerializer
     filterset_class = filters.ReportFilter
@@ -142,9 +143,9 @@ class ReportViewSet(mixins.CreateModelMixin, ReadOnly):
             "created_by", "updated_by", "reviewed_by").get(pk=report.pk)
         return Response(serializers.ReportSerializer(report).data, status=code)
 
-    @extend_schema(summary="保存草稿（可同时提交）", request=serializers.ReportSaveSerializer,
+    @extend_schema(summary=gettext_lazy("保存草稿（可同时提交）"), request=serializers.ReportSaveSerializer,
                    responses={200: serializers.ReportSerializer, 201: serializers.ReportSerializer,
-                              422: OpenApiResponse(serializers.ErrorSerializer, description="数值存疑，须确认后再保存"),
+                              422: OpenApiResponse(serializers.ErrorSerializer, description=gettext_lazy("数值存疑，须确认后再保存")),
                               **REFUSALS})
     def create(self, request, *args, **kwargs):
         given = serializers.ReportSaveSerializer(data=request.data)
@@ -172,7 +173,7 @@ class ReportViewSet(mixins.CreateModelMixin, ReadOnly):
             return _refused(exc)
         return self._done(report, status.HTTP_201_CREATED if data["revision"] is None else status.HTTP_200_OK)
 
-    @extend_schema(summary="提交审核", request=serializers.SubmitSerializer,
+    @extend_schema(summary=gettext_lazy("提交审核"), request=serializers.SubmitSerializer,
                    responses={200: serializers.ReportSerializer, **REFUSALS})
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
@@ -195,13 +196,13 @@ class ReportViewSet(mixins.CreateModelMixin, ReadOnly):
             return _refused(exc)
         return self._done(report)
 
-    @extend_schema(summary="审核通过", request=serializers.ReviewSerializer,
+    @extend_schema(summary=gettext_lazy("审核通过"), request=serializers.ReviewSerializer,
                    responses={200: serializers.ReportSerializer, **REFUSALS})
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         return self._review(request, pk, report_approve)
 
-    @extend_schema(summary="退回（须填写审核意见）", request=serializers.ReviewSerializer,
+    @extend_schema(summary=gettext_lazy("退回（须填写审核意见）"), request=serializers.ReviewSerializer,
                    responses={200: serializers.ReportSerializer, **REFUSALS})
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_(self, request, pk=None):
