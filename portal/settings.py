@@ -286,3 +286,18 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
 }
+
+# --- A primary and read replicas (#15): portal.db ---------------------------------------------
+# DATABASE_REPLICA_URLS=postgres://…@replica1/portal,postgres://…@replica2/portal. Dashboards,
+# exports and API reads go to a replica; a client that has just written reads from the primary
+# for DATABASE_REPLICA_PIN_SECONDS; Celery jobs (the rollups) use the primary only.
+DATABASE_REPLICAS: list[str] = []
+for _number, _url in enumerate(env_list("DATABASE_REPLICA_URLS", ""), start=1):
+    _alias = "replica" if _number == 1 else f"replica{_number}"
+    DATABASES[_alias] = {**dj_database_url.parse(_url, conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0"))),
+                         "TEST": {"MIRROR": "default"}}
+    DATABASE_REPLICAS.append(_alias)
+DATABASE_ROUTERS = ["portal.db.PrimaryReplicaRouter"]
+DATABASE_REPLICA_PIN_SECONDS = float(os.environ.get("DATABASE_REPLICA_PIN_SECONDS", "5"))
+DATABASE_REPLICA_PATHS = [r"^/dashboards/", r"^/api/", r"/export/$"]
+MIDDLEWARE.append("portal.db.ReplicaReadsMiddleware")
