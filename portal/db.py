@@ -29,23 +29,22 @@ UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 
 
 @contextmanager
+def _reads(from_replica: bool):
+    token = _replica_ok.set(from_replica)
+    try:
+        yield
+    finally:
+        _replica_ok.reset(token)
+
+
 def replica_reads():
     """Reads inside may go to a replica (a little behind the primary)."""
-    token = _replica_ok.set(True)
-    try:
-        yield
-    finally:
-        _replica_ok.reset(token)
+    return _reads(True)
 
 
-@contextmanager
 def primary_reads():
     """Reads inside go to the primary, whatever the request said."""
-    token = _replica_ok.set(False)
-    try:
-        yield
-    finally:
-        _replica_ok.reset(token)
+    return _reads(False)
 
 
 def replica_aliases() -> list[str]:

@@ -48,6 +48,15 @@ class DashboardView(APIView):
             raise ValidationError({"as_of": _("日期“%(text)s”无效，应为“年-月”，例如 2026-10。") % {"text": text[:20]}}) from None
 
 
+def head(key: str, obj, label: str, board) -> dict:
+    """What every dashboard answers first: the object, the month shown, the months there are,
+    and (where it has one) its own tally."""
+    out = {key: obj.pk, label: getattr(obj, label), "as_of": month(board.as_of), "months": months(board.months)}
+    if hasattr(board, "summary"):
+        out["tally"] = tally(board.summary)
+    return out
+
+
 def measure_row(row) -> dict:
     return {"measure": row.measure_id, "code": row.measure.code if hasattr(row, "measure") else None,
             "plan": row.plan_id, "status": row.status, "completion": row.completion, "lateness": row.lateness,
@@ -60,7 +69,7 @@ class CitiesView(DashboardView):
         data = reads.overview(visible_cities(request.user), self.wanted())
         return Response({
             "as_of": month(data.as_of), "months": months(data.months),
-            "cities": [{"city": city.pk, "name": city.name, "latest": month(latest), **{"tally": tally(summary)}}
+            "cities": [{"city": city.pk, "name": city.name, "latest": month(latest), "tally": tally(summary)}
                        for city, summary, latest in data.rows],
         })
 
@@ -70,8 +79,7 @@ class CityView(DashboardView):
     def get(self, request, pk: int):
         board = reads.city_dashboard(get_city_for_user(request.user, pk), self.wanted())
         return Response({
-            "city": board.city.pk, "name": board.city.name, "as_of": month(board.as_of), "months": months(board.months),
-            "tally": tally(board.summary),
+            **head("city", board.city, "name", board),
             "trend": [{"as_of": month(s.as_of), "tally": tally(s)} for s in board.trend],
             "plans": [{"plan": s.plan_id, "title": s.plan.title, "time_elapsed": s.time_elapsed, "tally": tally(s)}
                       for s in board.plans],
@@ -87,7 +95,7 @@ class ProgrammeView(DashboardView):
         programme = get_object_or_404(Programme, pk=pk)
         board = reads.programme_dashboard(programme, visible_cities(request.user), self.wanted())
         return Response({
-            "programme": programme.pk, "name": programme.name, "as_of": month(board.as_of), "months": months(board.months),
+            **head("programme", programme, "name", board),
             "cities": [{"city": city.pk, "name": city.name, "tally": tally(summary)} for city, summary in board.rows],
             "indicators": [{
                 "indicator": c.indicator.pk, "name": c.indicator.name, "unit": c.indicator.unit,
@@ -108,8 +116,7 @@ class PlanView(DashboardView):
     def get(self, request, pk: int):
         board = reads.plan_dashboard(get_plan_for_user(request.user, pk), self.wanted())
         return Response({
-            "plan": board.plan.pk, "title": board.plan.title, "as_of": month(board.as_of), "months": months(board.months),
-            "tally": tally(board.summary),
+            **head("plan", board.plan, "title", board),
             "tasks": [{"task": task.pk, "number": task.number, "light": task.light, "tally": tally(task.summary),
                        "measures": [{"measure": m.pk, "code": m.code,
                                      "status": m.summary.status if m.summary else None,
@@ -123,7 +130,6 @@ class UnitView(DashboardView):
     def get(self, request, pk: int):
         board = reads.unit_dashboard(get_unit_for_user(request.user, pk), self.wanted())
         return Response({
-            "unit": board.unit.pk, "name": board.unit.name, "as_of": month(board.as_of), "months": months(board.months),
-            "tally": tally(board.summary),
+            **head("unit", board.unit, "name", board),
             "measures": [{**measure_row(row), "role": row.role} for row in board.measures],
         })
