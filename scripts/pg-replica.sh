@@ -29,7 +29,23 @@ as_postgres() {
 primary_sql() { psql -h "$PRIMARY_HOST" -p "$PRIMARY_PORT" -U "$PRIMARY_USER" -d postgres -XAtqc "$1"; }
 replica_sql() { psql -h 127.0.0.1 -p "$REPLICA_PORT" -U "$PRIMARY_USER" -d postgres -XAtqc "$1" 2>/dev/null; }
 
-streaming() { [ "$(replica_sql 'select pg_is_in_recovery()')" = "t" ]; }
+# Up as a standby and receiving the primary's WAL (a replica left from long ago may be up but
+# unable to catch up: the primary keeps no WAL for it).
+streaming() { [ "$(replica_sql "select status from pg_stat_wal_receiver")" = "streaming" ]; }
+
+wait_streaming() {
+    for _ in $(seq "${1:-40}"); do
+        streaming && return 0
+        sleep 0.5
+    done
+    return 1
+}
+
+stop() {
+    if [ -f "$REPLICA_DIR/postmaster.pid" ]; then
+        as_postgres "$PGBIN/pg_ctl" -D "$REPLICA_DIR" -m fast -w stop >/dev/null || true
+    fi
+}
 
 allow_replication() {
     local hba
@@ -71,6 +87,17 @@ start() {
         return
     fi
     allow_replication
+    if [ -f "$REPLICA_DIR/standby.signal" ]; then
+        # The replica made before: started again if it can catch up, else made anew.
+        [ -f "$REPLICA_DIR/postmaster.pid" ] || as_postgres "$PGBIN/pg_ctl" -D "$REPLICA_DIR" -l "$REPLICA_DIR/server.log" -w -t 60 start >/dev/null || true
+        if wait_streaming 20; then
+            echo "pg-replica: streaming on port $REPLICA_PORT"
+            return
+        fi
+        echo "pg-replica: the old replica cannot catch up; making a new one"
+        stop
+        rm -rf "$REPLICA_DIR"
+    fi
     if [ ! -f "$REPLICA_DIR/standby.signal" ]; then
         rm -rf "$REPLICA_DIR"
         install -d -o postgres -g postgres -m 700 "$REPLICA_DIR" 2>/dev/null || mkdir -p -m 700 "$REPLICA_DIR"
@@ -80,17 +107,17 @@ start() {
         configure
     fi
     as_postgres "$PGBIN/pg_ctl" -D "$REPLICA_DIR" -l "$REPLICA_DIR/server.log" -w -t 60 start >/dev/null
-    for _ in $(seq 60); do
-        streaming && { echo "pg-replica: streaming on port $REPLICA_PORT"; return; }
-        sleep 0.5
-    done
+    if wait_streaming 60; then
+        echo "pg-replica: streaming on port $REPLICA_PORT"
+        return
+    fi
     echo "pg-replica: the replica did not come up; see $REPLICA_DIR/server.log" >&2
     exit 1
 }
 
 case "${1:-start}" in
     start) start ;;
-    stop) [ -f "$REPLICA_DIR/postmaster.pid" ] && as_postgres "$PGBIN/pg_ctl" -D "$REPLICA_DIR" -m fast -w stop || true ;;
+    stop) stop ;;
     status) streaming && echo "$REPLICA_PORT" || { echo "pg-replica: not running" >&2; exit 1; } ;;
     *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
 esac
