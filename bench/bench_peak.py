@@ -1,8 +1,9 @@
 """The month-end peak of a province on one instance (#15).
 
     .venv/bin/python bench/bench_peak.py build                 # the province: ≥ 3 M approved values
-    .venv/bin/python bench/bench_peak.py build --measures 1 --db bench_peak_10k   # the same shape at ~10,000 values
+    .venv/bin/python bench/bench_peak.py build --db bench_peak_10k --only 中山市 --measures 20   # 中山 at ~10,000 values
     .venv/bin/python bench/bench_peak.py measure               # rebuild, one recompute, the city dashboard
+    .venv/bin/python bench/bench_peak.py dashboard [--db …]    # the city dashboard alone (back to back)
     .venv/bin/python bench/bench_peak.py peak [--staff 400 --leaders 50 --seconds 120]
     .venv/bin/python bench/bench_peak.py api [--seconds 20]    # wrk on the API's city figures
 
@@ -63,6 +64,7 @@ def setup(db_name: str) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
     os.environ.pop("CELERY_BROKER_URL", None)
     os.environ["AXES_ENABLED"] = "0"
+    os.environ["SECRET_KEY"] = SECRET  # the sessions made here are read by the server
     import psycopg2
 
     admin = psycopg2.connect(dbname="postgres", user="postgres", host="127.0.0.1")
@@ -113,7 +115,7 @@ def month_end(start: date) -> date:
     return (start.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
 
 
-def build(measures_per_plan: int, seed: int = 15) -> dict:
+def build(measures_per_plan: int, seed: int = 15, only: frozenset[str] = frozenset()) -> dict:
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
     from django.db import connection, transaction
@@ -181,6 +183,8 @@ def build(measures_per_plan: int, seed: int = 15) -> dict:
 
     with transaction.atomic():
         for region in regions:
+            if only and region.name not in only:
+                continue  # a smaller province: the same city, fewer values (the 10,000-value comparison)
             for year in YEARS:
                 plan_id = new("plan")
                 plan.add(plan_id, region.pk, f"peak-{region.pk}-{year}", f"{region.name}{year}年人社工作要点", year, year,
@@ -358,6 +362,14 @@ class Stack:
                 process.kill()
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None  # a redirect (to the login page) is answered as it is, and counted as an error
+
+
+_opener = urllib.request.build_opener(_NoRedirect)
+
+
 def call(method: str, path: str, *, token: str | None = None, cookie: str | None = None, body: dict | None = None):
     """(status, json or None, milliseconds) of one request on loopback."""
     headers = {"Content-Type": "application/json", "Accept": "application/json"}
@@ -369,7 +381,7 @@ def call(method: str, path: str, *, token: str | None = None, cookie: str | None
     request = urllib.request.Request(f"http://127.0.0.1:{PORT}{path}", data=data, headers=headers, method=method)
     started = time.perf_counter()
     try:
-        with urllib.request.urlopen(request, timeout=30) as response:
+        with _opener.open(request, timeout=30) as response:
             payload, status = response.read(), response.status
     except urllib.error.HTTPError as exc:
         payload, status = exc.read(), exc.code
@@ -394,8 +406,8 @@ def cast(staff_n: int, leaders_n: int) -> dict:
     from units.models import Membership, Region, Unit
 
     User = get_user_model()
+    ProgressReport.objects.filter(period__start=OPEN_MONTH).delete()  # the previous run's November
     User.objects.filter(username__startswith="peak_").delete()
-    ProgressReport.objects.filter(period__start=OPEN_MONTH).delete()
     rng = random.Random(7)
     leads = list(Responsibility.objects.filter(role="lead", measure__task__plan__year_start=2026)
                  .values_list("measure_id", "unit_id", "unit__region_id", "measure__task__plan_id"))
@@ -584,9 +596,10 @@ def api_throughput(db_name: str, seconds: int, connections_n: int, workers: int)
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("command", choices=["build", "measure", "peak", "api"])
+    parser.add_argument("command", choices=["build", "measure", "dashboard", "peak", "api"])
     parser.add_argument("--db", default=os.environ.get("BENCH_PEAK_DB", "bench_peak"))
     parser.add_argument("--measures", type=int, default=300, help="measures a plan")
+    parser.add_argument("--only", default="", help="build: plans only for these regions (comma-separated names)")
     parser.add_argument("--staff", type=int, default=400)
     parser.add_argument("--leaders", type=int, default=50)
     parser.add_argument("--seconds", type=int, default=120)
@@ -597,9 +610,11 @@ def main() -> None:
     out = ROOT / "bench" / "results-peak.json"
     results = json.loads(out.read_text()) if out.exists() else {}
     if args.command == "build":
-        figures = build(args.measures)
+        figures = build(args.measures, only=frozenset(filter(None, args.only.split(","))))
     elif args.command == "measure":
         figures = measure_in_process()
+    elif args.command == "dashboard":  # the city dashboard alone, for back-to-back comparisons
+        figures = city_dashboard_times(repeat=100)
     elif args.command == "peak":
         figures = peak(args.db, args.staff, args.leaders, args.seconds, args.workers)
     else:

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.conf import settings
+from django.core.cache import cache
 from django.shortcuts import get_object_or_404
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
@@ -38,6 +41,20 @@ def month(value: date | None) -> str | None:
 
 
 class DashboardView(APIView):
+    def cached(self, key: tuple, build) -> Response:
+        """The figures, kept in the cache until the next rollup run, as the pages keep theirs
+        (access is checked before: the key names the object and what the caller may see)."""
+        seconds = settings.DASHBOARD_CACHE_SECONDS
+        if not seconds:
+            return Response(build())
+        parts = (*key, self.request.query_params.get("as_of", "").strip()[:10], reads.summary_version(), get_language())
+        cache_key = "api:dashboards:" + ":".join(str(part) for part in parts)
+        body = cache.get(cache_key)
+        if body is None:
+            body = build()
+            cache.set(cache_key, body, seconds)
+        return Response(body)
+
     def wanted(self) -> date | None:
         text = self.request.query_params.get("as_of", "").strip()
         if not text:
@@ -66,19 +83,28 @@ def measure_row(row) -> dict:
 class CitiesView(DashboardView):
     @extend_schema(summary=gettext_lazy("各城市进度汇总"), parameters=[AS_OF], responses=OpenApiTypes.OBJECT, operation_id="dashboards_cities_list")
     def get(self, request):
-        data = reads.overview(visible_cities(request.user), self.wanted())
-        return Response({
-            "as_of": month(data.as_of), "months": months(data.months),
-            "cities": [{"city": city.pk, "name": city.name, "latest": month(latest), "tally": tally(summary)}
-                       for city, summary, latest in data.rows],
-        })
+        cities, wanted = visible_cities(request.user), self.wanted()
+
+        def build():
+            data = reads.overview(cities, wanted)
+            return {
+                "as_of": month(data.as_of), "months": months(data.months),
+                "cities": [{"city": city.pk, "name": city.name, "latest": month(latest), "tally": tally(summary)}
+                           for city, summary, latest in data.rows],
+            }
+
+        return self.cached(("cities", ",".join(str(c.pk) for c in cities)), build)
 
 
 class CityView(DashboardView):
     @extend_schema(summary=gettext_lazy("城市驾驶舱：方案、专项、滞后单位和措施"), parameters=[AS_OF], responses=OpenApiTypes.OBJECT)
     def get(self, request, pk: int):
-        board = reads.city_dashboard(get_city_for_user(request.user, pk), self.wanted())
-        return Response({
+        city, wanted = get_city_for_user(request.user, pk), self.wanted()
+        return self.cached(("city", city.pk), lambda: self.figures(reads.city_dashboard(city, wanted)))
+
+    @staticmethod
+    def figures(board) -> dict:
+        return {
             **head("city", board.city, "name", board),
             "trend": [{"as_of": month(s.as_of), "tally": tally(s)} for s in board.trend],
             "plans": [{"plan": s.plan_id, "title": s.plan.title, "time_elapsed": s.time_elapsed, "tally": tally(s)}
@@ -86,15 +112,19 @@ class CityView(DashboardView):
             "programmes": [{"programme": s.programme_id, "name": s.programme.name, "tally": tally(s)} for s in board.programmes],
             "lagging_units": [{"unit": s.unit_id, "name": s.unit.name, "tally": tally(s)} for s in board.lagging_units],
             "lagging_measures": [measure_row(s) for s in board.lagging_measures],
-        })
+        }
 
 
 class ProgrammeView(DashboardView):
     @extend_schema(summary=gettext_lazy("专项：各城市对比"), parameters=[AS_OF], responses=OpenApiTypes.OBJECT)
     def get(self, request, pk: int):
-        programme = get_object_or_404(Programme, pk=pk)
-        board = reads.programme_dashboard(programme, visible_cities(request.user), self.wanted())
-        return Response({
+        programme, cities, wanted = get_object_or_404(Programme, pk=pk), visible_cities(request.user), self.wanted()
+        return self.cached(("programme", programme.pk, ",".join(str(c.pk) for c in cities)),
+                           lambda: self.figures(programme, reads.programme_dashboard(programme, cities, wanted)))
+
+    @staticmethod
+    def figures(programme, board) -> dict:
+        return {
             **head("programme", programme, "name", board),
             "cities": [{"city": city.pk, "name": city.name, "tally": tally(summary)} for city, summary in board.rows],
             "indicators": [{
@@ -108,28 +138,36 @@ class ProgrammeView(DashboardView):
                             for city_id, results in c.results.items()},
             } for c in board.comparisons],
             "lagging_measures": [measure_row(s) for s in board.lagging_measures],
-        })
+        }
 
 
 class PlanView(DashboardView):
     @extend_schema(summary=gettext_lazy("方案：任务和措施的状态"), parameters=[AS_OF], responses=OpenApiTypes.OBJECT)
     def get(self, request, pk: int):
-        board = reads.plan_dashboard(get_plan_for_user(request.user, pk), self.wanted())
-        return Response({
+        plan, wanted = get_plan_for_user(request.user, pk), self.wanted()
+        return self.cached(("plan", plan.pk), lambda: self.figures(reads.plan_dashboard(plan, wanted)))
+
+    @staticmethod
+    def figures(board) -> dict:
+        return {
             **head("plan", board.plan, "title", board),
             "tasks": [{"task": task.pk, "number": task.number, "light": task.light, "tally": tally(task.summary),
                        "measures": [{"measure": m.pk, "code": m.code,
                                      "status": m.summary.status if m.summary else None,
                                      "completion": m.summary.completion if m.summary else None} for m in task.measure_list]}
                       for section in board.sections for task in section["tasks"]],
-        })
+        }
 
 
 class UnitView(DashboardView):
     @extend_schema(summary=gettext_lazy("单位：牵头和配合的措施，按滞后程度"), parameters=[AS_OF], responses=OpenApiTypes.OBJECT)
     def get(self, request, pk: int):
-        board = reads.unit_dashboard(get_unit_for_user(request.user, pk), self.wanted())
-        return Response({
+        unit, wanted = get_unit_for_user(request.user, pk), self.wanted()
+        return self.cached(("unit", unit.pk), lambda: self.figures(reads.unit_dashboard(unit, wanted)))
+
+    @staticmethod
+    def figures(board) -> dict:
+        return {
             **head("unit", board.unit, "name", board),
             "measures": [{**measure_row(row), "role": row.role} for row in board.measures],
-        })
+        }

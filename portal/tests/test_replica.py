@@ -21,10 +21,11 @@ from django.db import connection, connections
 from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from portal.api.services import api_token_issue
-from portal.dashboards.models import CitySummary
+from portal.dashboards.models import CitySummary, RollupRun
 from tasks.models import Plan
 from units.models import Membership, Unit
 
@@ -93,9 +94,11 @@ def test_a_write_on_the_primary_is_seen_on_a_dashboard_read_from_the_replica(liv
         Membership.objects.create(user=user, unit=Unit.objects.get(region_id=city_id, name="市人力资源和社会保障局"),
                                   role="leader")
         key = api_token_issue(user=user, name="replica", days=1, issued_by=None).key
-        # The write: what a rollup job leaves on the primary.
+        # The write: what a rollup job leaves on the primary — new figures and its run (which
+        # also dates the dashboards' cached bodies).
         CitySummary.objects.filter(pk=row.pk).update(n_done=F("n_done") + 1000)
-        return key
+        run = RollupRun.objects.create(kind=RollupRun.Kind.INCREMENTAL, started_at=timezone.now(), seconds=0)
+        return key, run.pk
 
     def read_dashboard(key):
         client = APIClient()
@@ -105,7 +108,7 @@ def test_a_write_on_the_primary_is_seen_on_a_dashboard_read_from_the_replica(liv
         done = response.json()["tally"]["done"] if response.status_code == 200 else None
         return response.status_code, done, [q["sql"] for q in on_replica.captured_queries]
 
-    key = in_thread(arrange)
+    key, run_id = in_thread(arrange)
     try:
         deadline, seen = time.monotonic() + 15, None
         while time.monotonic() < deadline:
@@ -119,6 +122,7 @@ def test_a_write_on_the_primary_is_seen_on_a_dashboard_read_from_the_replica(liv
     finally:
         def undo():
             CitySummary.objects.filter(pk=row.pk).update(n_done=F("n_done") - 1000)
+            RollupRun.objects.filter(pk=run_id).delete()
             get_user_model().objects.filter(username="replica_leader").delete()
 
         in_thread(undo)
