@@ -25,6 +25,7 @@ def navigation(request):
     if "admin" in scope.roles:  # ledger import (portal.imports): the view checks the plan's city
         items.append((_("导入台账"), reverse("imports:index")))
         items.append((_("方案生成台账"), reverse("drafting:draft")))  # portal.imports.drafting → the same preview
+        items.append((_("接口令牌"), reverse("api:tokens")))  # portal.api: tokens for other systems
     if user.is_staff:
         items.append((_("后台管理"), reverse("admin:index")))
     role_labels = {"staff": _("填报员"), "reviewer": _("审核员"), "leader": _("领导"), "admin": _("管理员")}

@@ -277,3 +277,89 @@ SUPERVISION_WEBHOOK_TIMEOUT = float(os.environ.get("SUPERVISION_WEBHOOK_TIMEOUT"
 SUPERVISION_SITE_URL = os.environ.get("SUPERVISION_SITE_URL", "")  # links in webhook messages
 CELERY_BEAT_SCHEDULE["supervision-alerts"] = {"task": "supervision.daily", "schedule": crontab(minute=5)}
 CELERY_BEAT_SCHEDULE["supervision-scores"] = {"task": "supervision.scores", "schedule": crontab(hour=3, minute=0)}
+
+# --- Health probes and structured logs (#15) ----------------------------------------------
+# /healthz and /readyz are answered first of all (portal.health). /readyz reports the age of
+# the oldest dirty rollup mark; past this many seconds it also fails (0: only reported).
+MIDDLEWARE.insert(0, "portal.health.HealthMiddleware")
+READYZ_DIRTY_MAX_AGE_SECONDS = int(os.environ.get("READYZ_DIRTY_MAX_AGE_SECONDS", "0"))
+# LOG_FORMAT=json: one JSON object a line; LOG_REQUESTS=1: one line per request (on with JSON).
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text").strip().lower()
+LOG_REQUESTS = env_bool("LOG_REQUESTS", LOG_FORMAT == "json")
+if LOG_FORMAT == "json":
+    LOGGING["formatters"] = {"json": {"()": "portal.logs.JsonFormatter"}}
+    LOGGING["handlers"]["console"]["formatter"] = "json"
+if LOG_REQUESTS:
+    MIDDLEWARE.insert(1, "portal.logs.RequestLogMiddleware")
+    LOGGING.setdefault("loggers", {})["portal.request"] = {"level": "INFO"}
+
+# --- Celery queues and brokers (#15) --------------------------------------------------------
+# One queue per kind of work, so that a 20,000-row import never delays a recompute: run
+# `celery -A portal worker -Q rollups` (and imports, notifications, default) where they fit.
+# A worker started without -Q consumes every queue below (the embedded and the test setups).
+from kombu import Queue  # noqa: E402
+
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_QUEUES = [Queue(name) for name in ("default", "imports", "rollups", "notifications")]
+CELERY_TASK_ROUTES = {
+    "portal.imports.tasks.*": {"queue": "imports"},
+    "dashboards.*": {"queue": "rollups"},
+    "indicators.tasks.*": {"queue": "notifications"},
+    "portal.supervision.tasks.*": {"queue": "notifications"},
+}
+# Redis Sentinel: CELERY_BROKER_URL=sentinel://10.0.0.1:26379;sentinel://10.0.0.2:26379/0 and
+# the name of the monitored master (CELERY_SENTINEL_MASTER).
+if CELERY_BROKER_URL.startswith("sentinel://"):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        **globals().get("CELERY_BROKER_TRANSPORT_OPTIONS", {}),
+        "master_name": os.environ.get("CELERY_SENTINEL_MASTER", "mymaster"),
+    }
+    if os.environ.get("CELERY_SENTINEL_PASSWORD"):
+        CELERY_BROKER_TRANSPORT_OPTIONS["sentinel_kwargs"] = {"password": os.environ["CELERY_SENTINEL_PASSWORD"]}
+
+# --- REST API (#15): DRF + drf-spectacular under /api/, per-user tokens ----------------------
+INSTALLED_APPS += ["rest_framework", "drf_spectacular", "drf_spectacular_sidecar", "portal.api"]
+API_TOKEN_MAX_DAYS = int(os.environ.get("API_TOKEN_MAX_DAYS", "366"))
+API_RATE_PER_TOKEN = os.environ.get("API_RATE_PER_TOKEN", "600/min")  # per token, per user's session, per address
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "portal.api.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",  # the docs page, tried in the browser
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["portal.api.throttling.TokenRateThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "portal.api.pagination.IdCursorPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": _("工作方案督办平台 数据接口"),
+    "DESCRIPTION": _("各市人社局工作方案、任务、措施、目标、填报与审核、驾驶舱汇总数据。"
+                     "认证：请求头 Authorization: Bearer <令牌>（管理员在“接口令牌”页面签发）。"
+                     "列表按游标分页（next / previous）。英文版：?lang=en。"),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SWAGGER_UI_DIST": "SIDECAR",  # vendored: the docs work with no internet
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+# --- A primary and read replicas (#15): portal.db ---------------------------------------------
+# DATABASE_REPLICA_URLS=postgres://…@replica1/portal,postgres://…@replica2/portal. Dashboards,
+# exports and API reads go to a replica; a client that has just written reads from the primary
+# for DATABASE_REPLICA_PIN_SECONDS; Celery jobs (the rollups) use the primary only.
+DATABASE_REPLICAS: list[str] = []
+for _number, _url in enumerate(env_list("DATABASE_REPLICA_URLS", ""), start=1):
+    _alias = "replica" if _number == 1 else f"replica{_number}"
+    DATABASES[_alias] = {**dj_database_url.parse(_url, conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0"))),
+                         "TEST": {"MIRROR": "default"}}
+    DATABASE_REPLICAS.append(_alias)
+DATABASE_ROUTERS = ["portal.db.PrimaryReplicaRouter"]
+DATABASE_REPLICA_PIN_SECONDS = float(os.environ.get("DATABASE_REPLICA_PIN_SECONDS", "5"))
+DATABASE_REPLICA_PATHS = [r"^/dashboards/", r"^/api/", r"/export/$"]
+MIDDLEWARE.append("portal.db.ReplicaReadsMiddleware")
