@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 def test_it_issues_a_token_shown_once_and_keeps_only_its_hash(client, people):
     client.force_login(people["admin"])
     response = client.post(reverse("api:tokens"), {"user": people["lead_staff"].pk, "name": "省平台对接", "days": 30})
-    assert response.status_code == 200 and response["Cache-Control"] == "no-store"
+    assert response.status_code == 200 and "no-store" in response["Cache-Control"]
     key = response.context["issued"].key
     assert key.startswith("wp_") and key in response.content.decode()
     token = ApiToken.objects.get(user=people["lead_staff"])
