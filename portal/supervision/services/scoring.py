@@ -246,4 +246,25 @@ def schemes_compute_all(*, as_of: date | None = None) -> int:
     return n
 
 
+def schemes_for_measure(measure: Measure):
+    """The schemes that score a measure: its plan's, and its city's of a year the plan runs."""
+    plan = measure.task.plan
+    return Scheme.objects.filter(Q(plan_id=plan.pk) | Q(plan__isnull=True, city_id=plan.city_id,
+                                                        year__gte=plan.year_start, year__lte=plan.year_end))
+
+
+def schemes_compute_for_measure(*, measure_id: int, today: date | None = None) -> int:
+    """A measure closed (已销号): its schemes scored again now rather than at night, as of the
+    last month over and as of this month (where the closing counts), each within its year."""
+    today = today or timezone.localdate()
+    measure = Measure.objects.select_related("task__plan").get(pk=measure_id)
+    n = 0
+    for scheme in schemes_for_measure(measure):
+        months = {min(default_as_of(today), date(scheme.year, 12, 31)), min(month_end(today), date(scheme.year, 12, 31))}
+        for month in sorted(m for m in months if m.year == scheme.year):
+            scheme_compute(scheme=scheme, as_of=month)
+            n += 1
+    return n
+
+
 __all__ = ["Rule", "scheme_compute", "scheme_facts", "scheme_facts_direct", "scheme_scores", "schemes_compute_all"]
