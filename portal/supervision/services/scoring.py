@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
@@ -265,6 +266,33 @@ def schemes_compute_for_measure(*, measure_id: int, today: date | None = None) -
             scheme_compute(scheme=scheme, as_of=month)
             n += 1
     return n
+
+
+@dataclass(frozen=True)
+class SchemeScores:
+    """A scheme's ranking as of a month, for the Word briefing."""
+
+    scheme: Scheme
+    as_of: date
+    rows: list  # ScoreSummary, by rank
+
+
+def briefing_scores(*, user, city_id: int, as_of: date | None) -> list[SchemeScores]:
+    """The rankings the viewer may read of the city's schemes, each as of its latest month
+    scored up to the briefing's month."""
+    from ..access import schemes_visible_to
+
+    result = []
+    for scheme in schemes_visible_to(user).filter(city_id=city_id).order_by("-year", "id"):
+        months = ScoreSummary.objects.filter(scheme=scheme)
+        if as_of is not None:
+            months = months.filter(as_of__lte=month_end(as_of))
+        latest = months.order_by("-as_of").values_list("as_of", flat=True).first()
+        if latest is not None:
+            rows = list(ScoreSummary.objects.filter(scheme=scheme, as_of=latest).select_related("unit")
+                        .order_by("rank", "unit__name"))
+            result.append(SchemeScores(scheme, latest, rows))
+    return result
 
 
 __all__ = ["Rule", "scheme_compute", "scheme_facts", "scheme_facts_direct", "scheme_scores", "schemes_compute_all"]
