@@ -11,13 +11,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 
-from units.access import scope_for
+from tasks.ratelimit import rate_limited
 
 from .draft_forms import PlanTextForm
 from .draft_jobs import draft_job_create, draft_outcome, draft_text
 from .models import DraftJob
-from .views import admin_cities
-from tasks.ratelimit import rate_limited
+from .views import admin_cities, require_city_admin
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -66,11 +65,7 @@ def get_draft_job_for_user(user, pk: int) -> DraftJob:
     """A draft job of a city the user administers: 404 when he cannot see the city, 403 when
     he is no admin of it."""
     job = get_object_or_404(DraftJob.objects.defer("text", "result").select_related("city", "import_job"), pk=pk)
-    scope = scope_for(user)
-    if not scope.sees_city(job.city_id):
-        raise Http404
-    if not scope.is_admin_of(job.city_id):
-        raise PermissionDenied
+    require_city_admin(user, job.city_id)
     return job
 
 
