@@ -220,7 +220,7 @@ def compute_loaded(plan: PlanInfo, loaded: tuple, thresholds: rollups.Thresholds
         else:
             # With no number, a closed measure counts as done from its sign-off; with targets,
             # its figures still say what it reached (closing then needed them met, or a reason
-            # the leader accepted, which the measure page shows beside them).
+            # the leader accepted, shown on the closing's page).
             measure_series = rollups.report_series(
                 reports.get(m.id, ()), months, deadline=m.deadline, recurring=m.recurring, today=plan.today,
                 closed_on=m.closed_on,
