@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tasks.models import Measure, Responsibility
+from tasks.models import Measure, Responsibility, Task
 from units.models import Unit
 
 from .models import ActualValue, Period, ProgressReport, Target
@@ -169,6 +169,8 @@ def measure_history(measure: Measure, *, report_ids: set[int], limit: int = 300)
 
     changes = []
     changes += _diffs(measure.history.select_related("history_user"), Measure, names, lambda r: _("工作措施"))
+    task_records = list(Task.history.filter(id=measure.task_id).select_related("history_user"))
+    changes += _diffs(task_records, Task, names, lambda r: _("任务 %(number)s") % {"number": r.number})
     changes += _diffs(target_records, Target, names, lambda r: _("目标 %(phrase)s") % {"phrase": _short(r.phrase, 30)})
     changes += _diffs(resp_records, Responsibility, names,
                       lambda r: _("责任单位 %(unit)s") % {"unit": names.get((Unit, r.unit_id), r.unit_id)})
@@ -177,3 +179,13 @@ def measure_history(measure: Measure, *, report_ids: set[int], limit: int = 300)
     changes.sort(key=lambda c: c.when, reverse=True)
     return changes[:limit]
 
+
+
+def plan_task_history(plan, *, limit: int = 100) -> list[Change]:
+    """The changes of a plan's tasks (a title, a 专项, a section), newest first: the plan
+    page's record of what its tasks were called before."""
+    records = list(Task.history.filter(plan_id=plan.pk).select_related("history_user"))
+    changes = [c for c in _diffs(records, Task, {}, lambda r: _("任务 %(number)s") % {"number": r.number})
+               if c.action != ACTIONS["+"]]
+    changes.sort(key=lambda c: c.when, reverse=True)
+    return changes[:limit]

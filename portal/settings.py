@@ -113,8 +113,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 # What a request may carry before its sender has logged in (bytes), and how many uploads
 # (ledgers, plan texts) and report saves one user may send: (how many, per seconds).
 ANONYMOUS_MAX_BODY_BYTES = int(os.environ.get("ANONYMOUS_MAX_BODY_BYTES", str(64 * 1024)))
-# The plan-text page (方案生成台账) drafts in the request: the longest text it takes, in characters.
+# The plan-text page (方案生成台账) drafts in the request up to DRAFTING_MAX_CHARACTERS; a longer
+# text goes to a Celery job, up to DRAFTING_JOB_MAX_CHARACTERS (characters, both).
 DRAFTING_MAX_CHARACTERS = int(os.environ.get("DRAFTING_MAX_CHARACTERS", "100000"))
+DRAFTING_JOB_MAX_CHARACTERS = int(os.environ.get("DRAFTING_JOB_MAX_CHARACTERS", "500000"))
 RATE_LIMITS = {
     "upload": (int(os.environ.get("RATE_LIMIT_UPLOADS_PER_HOUR", "60")), 3600),
     "save": (int(os.environ.get("RATE_LIMIT_SAVES_PER_MINUTE", "60")), 60),

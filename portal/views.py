@@ -10,6 +10,7 @@ from django.template import loader
 from django.utils.translation import gettext as _
 
 from indicators.baselines import baselines_for
+from indicators.history import plan_task_history
 from indicators.progress_page import measure_progress_context
 from indicators.models import Target
 from indicators.worklist import worklist_for
@@ -64,7 +65,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             current = {"section": task.section, "tasks": []}
             sections.append(current)
         current["tasks"].append((task, MeasureTable(by_task[task.pk])))
-    return render(request, "portal/plan_detail.html", {"plan": plan, "sections": sections})
+    return render(request, "portal/plan_detail.html", {"plan": plan, "sections": sections, "task_history": plan_task_history(plan)})
 
 
 @login_required

@@ -34,7 +34,7 @@ class SectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Task)
-class TaskAdmin(RecomputesProgress, admin.ModelAdmin):
+class TaskAdmin(RecomputesProgress, SimpleHistoryAdmin):
     list_display = ("number", "title", "plan", "programme", "section")
     list_filter = ("plan__city", "plan", "programme")
     search_fields = ("title",)

@@ -98,6 +98,7 @@ class Task(models.Model):
     programme = models.ForeignKey(Programme, verbose_name=_("专项"), on_delete=models.PROTECT, related_name="tasks")
 
     objects = TaskQuerySet.as_manager()
+    history = HistoricalRecords()  # a renamed task keeps its old title (#16.7)
 
     class Meta:
         verbose_name = _("任务")

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from import_export.admin import ImportExportModelAdmin
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Membership, Region, Unit, UnitAlias
 from .resources import UnitAliasResource, UnitResource
@@ -37,7 +38,7 @@ class UnitAliasAdmin(ImportExportModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(SimpleHistoryAdmin):
     list_display = ("user", "unit", "role")
     list_filter = ("role", "unit__region")
     search_fields = ("user__username", "unit__name")

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .querysets import RegionQuerySet, UnitQuerySet
 
@@ -95,6 +96,9 @@ class Membership(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     unit = models.ForeignKey(Unit, verbose_name=_("单位"), on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("角色"), max_length=10, choices=Role.choices)
+
+    # Who was given which role, by whom, and when it was taken away (#16.7).
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("用户角色")

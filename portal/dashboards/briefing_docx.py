@@ -48,7 +48,8 @@ def _problems(lagging_measures) -> dict[int, str]:
     return {pk: "；".join(lines) for pk, lines in stated.items()}
 
 
-def document_bytes(brief: Briefing, lagging_measures=()) -> bytes:
+def document_bytes(brief: Briefing, lagging_measures=(), scores=()) -> bytes:
+    """`scores`: the units' rankings of the city's 考核评分 schemes (SchemeScores), when any."""
     doc = Document()
     doc.styles["Normal"].font.size = Pt(11)
     doc.add_heading(brief.report_title, level=0)
@@ -79,6 +80,17 @@ def document_bytes(brief: Briefing, lagging_measures=()) -> bytes:
                 cell.text = value
         if not table.rows:
             doc.add_paragraph(_("无"))
+    if scores:
+        doc.add_heading(f"{NUMERALS[len(brief.tables) % 10]}、{_('考核评分')}", level=1)
+        for ranking in scores:
+            doc.add_paragraph(_("%(name)s（截至 %(month)s）") % {"name": ranking.scheme.name, "month": month(ranking.as_of)})
+            grid = doc.add_table(rows=1, cols=4)
+            grid.style = "Table Grid"
+            for cell, header in zip(grid.rows[0].cells, [_("名次"), _("单位"), _("得分"), _("等次")]):
+                cell.text = str(header)
+            for row in ranking.rows:
+                for cell, value in zip(grid.add_row().cells, [row.rank, row.unit.name, f"{row.score:.2f}", row.grade]):
+                    cell.text = str(value)
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()

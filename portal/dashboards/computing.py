@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import connection
-from django.db.models import Exists, Max, OuterRef
+from django.db.models import Exists, Max, OuterRef, Subquery
 from django.utils import timezone
 
 from indicators.models import ActualValue, ProgressReport, Target
+from portal.supervision.models import Closure
 from tasks.models import Measure, Plan, Programme, Responsibility
 
 from . import rollups
@@ -63,6 +64,7 @@ class MeasureMeta:
     programme_id: int
     deadline: date | None
     recurring: bool
+    closed_on: date | None = None  # 已销号 that day (portal.supervision's Closure)
 
 
 @dataclass
@@ -141,9 +143,11 @@ def load_plan(plan: PlanInfo, measure_ids: Sequence[int] | None):
         reports_qs = reports_qs.filter(measure_id__in=measure_ids)
         values_qs = values_qs.filter(report__measure_id__in=measure_ids)
         responsibilities_qs = responsibilities_qs.filter(measure_id__in=measure_ids)
+    closed = Closure.objects.filter(measure=OuterRef("pk"), state=Closure.State.CLOSED).values("decided_at")[:1]
     measures = [
-        MeasureMeta(*row)
-        for row in measures_qs.values_list("pk", "task_id", "task__programme_id", "deadline", "recurring").order_by("pk")
+        MeasureMeta(*row, closed_on=timezone.localdate(closed_at) if closed_at else None)
+        for *row, closed_at in measures_qs.annotate(closed_at=Subquery(closed)).values_list(
+            "pk", "task_id", "task__programme_id", "deadline", "recurring", "closed_at").order_by("pk")
     ]
     targets: dict[int, list[tuple[rollups.TargetRow, int | None]]] = defaultdict(list)
     for pk, measure_id, kind, comparator, value, value_max, unit, start, end, indicator_id in targets_qs.values_list(
@@ -214,8 +218,12 @@ def compute_loaded(plan: PlanInfo, loaded: tuple, thresholds: rollups.Thresholds
                 for i, as_of in enumerate(months)
             ]
         else:
+            # With no number, a closed measure counts as done from its sign-off; with targets,
+            # its figures still say what it reached (closing then needed them met, or a reason
+            # the leader accepted, shown on the closing's page).
             measure_series = rollups.report_series(
-                reports.get(m.id, ()), months, deadline=m.deadline, recurring=m.recurring, today=plan.today
+                reports.get(m.id, ()), months, deadline=m.deadline, recurring=m.recurring, today=plan.today,
+                closed_on=m.closed_on,
             )
         measure_rows.extend(
             (m.id, p.as_of, m.task_id, plan.id, plan.city_id, m.programme_id, p.status, p.completion_sum,

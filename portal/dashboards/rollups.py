@@ -409,9 +409,11 @@ class ReportRow:
 
 def report_series(
     rows: Iterable[ReportRow], months: Sequence[date], *, deadline: date | None, recurring: bool,
-    today: date | None = None,
+    today: date | None = None, closed_on: date | None = None,
 ) -> list[MeasureProgress]:
-    """A measure with no number, month by month: each unit's latest report counts."""
+    """A measure with no number, month by month: each unit's latest report counts. Once it is
+    closed (已销号, signed off by the leader on `closed_on`) it is done, whatever its reports
+    said: the sign-off is the judgement a self-assessment stands in for."""
     rows = sorted(rows, key=lambda r: r.period_start)
     latest: dict[int, ReportRow] = {}
     series = []
@@ -420,6 +422,9 @@ def report_series(
         while i < len(rows) and rows[i].period_start <= as_of:
             latest[rows[i].unit_id] = rows[i]
             i += 1
+        if closed_on is not None and as_of >= closed_on:
+            series.append(MeasureProgress(as_of, DONE, sample=any(r.sample for r in latest.values())))
+            continue
         series.append(
             measure_from_reports(
                 as_of,

@@ -17,6 +17,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
+from portal.supervision.links import issue_links
+from portal.supervision.services.scoring import briefing_scores
 from tasks.models import Measure, Plan, Programme
 from units.access import scope_for
 from units.models import Membership, Region, Unit
@@ -101,7 +103,8 @@ def _page(request: HttpRequest, template: str, build, *, key: tuple | None = Non
         page = {"title": context["title"], "body": render_to_string(template, context, request if key is None else None)}
         if cache_key:
             cache.set(cache_key, page, seconds)
-    return render(request, "dashboards/page.html", page)
+    # The body is shared by every viewer; the 督办 links in it are each viewer's own.
+    return render(request, "dashboards/page.html", {**page, "body": issue_links(page["body"], request.user)})
 
 
 def _month_key(request: HttpRequest) -> str:
@@ -253,10 +256,13 @@ def measures(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _briefing_response(request: HttpRequest, brief: briefing.Briefing, fmt: str, board=None) -> HttpResponse:
+def _briefing_response(request: HttpRequest, brief: briefing.Briefing, fmt: str, board=None, city=None) -> HttpResponse:
     if fmt == "docx":
+        scores = ()
+        if city is not None:  # a city's 通报 carries its units' scores, where a scheme scores them
+            scores = briefing_scores(user=request.user, city_id=city.pk, as_of=brief.as_of)
         response = HttpResponse(
-            briefing_docx.document_bytes(brief, board.lagging_measures if board else ()),
+            briefing_docx.document_bytes(brief, board.lagging_measures if board else (), scores),
             content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         )
         response["Content-Disposition"] = briefing.content_disposition(brief, "docx")
@@ -273,8 +279,9 @@ def _briefing_response(request: HttpRequest, brief: briefing.Briefing, fmt: str,
 
 @login_required
 def city_briefing(request: HttpRequest, pk: int, fmt: str = "html") -> HttpResponse:
-    board = reads.city_dashboard(get_city_for_user(request.user, pk), _wanted_month(request), limit=None)
-    return _briefing_response(request, briefing.city_briefing(board), fmt, board)
+    city = get_city_for_user(request.user, pk)
+    board = reads.city_dashboard(city, _wanted_month(request), limit=None)
+    return _briefing_response(request, briefing.city_briefing(board), fmt, board, city)
 
 
 @login_required

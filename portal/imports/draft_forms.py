@@ -47,9 +47,9 @@ class PlanTextForm(forms.Form):
         upload, pasted = data.get("file"), (data.get("text") or "").strip()
         if upload and pasted:
             raise forms.ValidationError(_("请上传文件或粘贴正文，二者选一"))
-        # What the page drafts and writes out in a few seconds (docs/benchmarks.md): a longer
-        # text, pasted or in a file, would hold the request past gunicorn's timeout.
-        limit = settings.DRAFTING_MAX_CHARACTERS
+        # The page drafts in the request what it can in a few seconds (DRAFTING_MAX_CHARACTERS,
+        # docs/benchmarks.md) and sends a longer text to a job; this is the job's limit.
+        limit = settings.DRAFTING_JOB_MAX_CHARACTERS
         if upload:
             try:
                 data["plan_text"] = read_plan_bytes(upload.read(), filename=upload.name)

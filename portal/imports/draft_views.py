@@ -1,24 +1,30 @@
 """From a plan's text to the import preview (or to an Excel draft): the admins' page for
-portal.imports.drafting. The draft goes through the same import job as an uploaded ledger."""
+portal.imports.drafting. The draft goes through the same import job as an uploaded ledger. A
+text longer than the request can draft in time (DRAFTING_MAX_CHARACTERS) goes to a Celery job
+(draft_jobs.py) and the admin follows it on its page."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
-from django.utils.translation import gettext as _
 
-from indicators.models import Indicator
-from tasks.models import Plan
 from tasks.ratelimit import rate_limited
 
-from . import services
 from .draft_forms import PlanTextForm
-from .drafting import draft_from_text, draft_to_xlsx
-from .views import admin_cities
+from .draft_jobs import draft_job_create, draft_outcome, draft_text
+from .models import DraftJob
+from .views import admin_cities, require_city_admin
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _xlsx(content: bytes, file_name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = content_disposition_header(True, file_name)
+    return response
 
 
 @login_required
@@ -31,47 +37,61 @@ def draft(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         city, (year_start, year_end) = data["city"], data["year_range"]
-        drafted = draft_from_text(
-            data["plan_text"],
-            city=city.name,
-            year_start=year_start,
-            year_end=year_end,
-            title=data.get("title", "").strip(),
-            indicator_names=tuple(Indicator.objects.values_list("name", flat=True)),
-        )
+        action = request.POST.get("action") or DraftJob.Action.PREVIEW
+        if len(data["plan_text"]) > settings.DRAFTING_MAX_CHARACTERS:
+            job = draft_job_create(user=request.user, city=city, year_start=year_start, year_end=year_end,
+                                   title=data.get("title", ""), text=data["plan_text"], action=action)
+            return redirect("drafting:job", pk=job.pk)
+        drafted = draft_text(text=data["plan_text"], city=city, year_start=year_start, year_end=year_end,
+                             title=data.get("title", ""))
+        outcome = draft_outcome(drafted=drafted, user=request.user, city=city, year_start=year_start,
+                                year_end=year_end, action=action)
         if drafted.kind == "summary":
-            # A 总结 sets no target: its figures are offered as results, in the workbook's
-            # 已完成结果 sheet, and shown here; there is no ledger to preview.
-            if request.POST.get("action") == "download":
-                response = HttpResponse(draft_to_xlsx(drafted), content_type=XLSX)
-                response["Content-Disposition"] = content_disposition_header(True, f"{drafted.title}（已完成结果）.xlsx")
-                return response
+            if action == DraftJob.Action.DOWNLOAD:
+                return _xlsx(outcome.content, outcome.file_name)
             return render(request, "imports/draft.html", {"form": form, "drafted": drafted})
-        if not drafted.measures:
-            form.add_error(None, _("正文中没有识别出任务或措施：方案应有（一）、一、或 1. / 一是 等编号，或以句号分句"))
+        if outcome.error:
+            form.add_error(None, outcome.error)
         else:
             for notice in drafted.notices:
                 messages.info(request, notice)
-            content = draft_to_xlsx(drafted)
-            file_name = f"{drafted.title}（草稿）.xlsx"
-            if request.POST.get("action") == "download":
-                response = HttpResponse(content, content_type=XLSX)
-                response["Content-Disposition"] = content_disposition_header(True, file_name)
-                return response
-            # The same title in the city is that plan (as on the upload page): a re-draft updates it.
-            plan = Plan.objects.filter(city=city, title=drafted.title).first()
-            try:
-                job = services.import_job_create(
-                    user=request.user,
-                    city=city,
-                    plan=plan,
-                    title=drafted.title,
-                    years=None if plan else (year_start, year_end),
-                    file_name=file_name,
-                    content=content,
-                )
-            except services.UploadRefused as exc:
-                form.add_error(None, str(exc))
-            else:
-                return redirect("imports:job", pk=job.pk)
+            if outcome.import_job is None:
+                return _xlsx(outcome.content, outcome.file_name)
+            return redirect("imports:job", pk=outcome.import_job.pk)
     return render(request, "imports/draft.html", {"form": form})
+
+
+def get_draft_job_for_user(user, pk: int) -> DraftJob:
+    """A draft job of a city the user administers: 404 when he cannot see the city, 403 when
+    he is no admin of it."""
+    job = get_object_or_404(DraftJob.objects.defer("text", "result").select_related("city", "import_job"), pk=pk)
+    require_city_admin(user, job.city_id)
+    return job
+
+
+@login_required
+def job(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_draft_job_for_user(request.user, pk)
+    if job.status == DraftJob.Status.DONE and job.import_job_id:
+        for notice in job.notices:
+            messages.info(request, notice)
+        return redirect("imports:job", pk=job.import_job_id)
+    return render(request, "imports/draft_job.html", {"job": job})
+
+
+@login_required
+def job_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The state, polled by htmx; once the job is through, the whole page reloads."""
+    job = get_draft_job_for_user(request.user, pk)
+    response = render(request, "imports/_draft_progress.html", {"job": job})
+    if not job.is_running:
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@login_required
+def job_download(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_draft_job_for_user(request.user, pk)
+    if job.status != DraftJob.Status.DONE or not job.result_name:
+        raise Http404
+    return _xlsx(bytes(DraftJob.objects.values_list("result", flat=True).get(pk=job.pk)), job.result_name)

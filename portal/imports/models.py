@@ -143,3 +143,58 @@ class RememberedCorrection(Remembered):
         if plan is None or plan.pk is None:
             return {}
         return dict(cls.objects.filter(plan=plan).values_list("row_key", "changes"))
+
+
+class DraftJob(models.Model):
+    """A plan text too long to draft within a request (DRAFTING_MAX_CHARACTERS), drafted by a
+    Celery job. As with ImportJob the row is the queue: a worker claims it with one conditional
+    UPDATE and the sweep sends again what waited. Once drafted, a ledger opens in an import job
+    (`import_job`), a download or a 总结's results are kept here (`result`)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        DRAFTING = "drafting", _("正在生成")
+        DONE = "done", _("已生成")
+        FAILED = "failed", _("失败")
+
+    class Action(models.TextChoices):
+        PREVIEW = "preview", _("生成并预览")
+        DOWNLOAD = "download", _("下载 Excel 草稿")
+
+    RUNNING = (Status.QUEUED, Status.DRAFTING)
+
+    city = models.ForeignKey(Region, verbose_name=_("城市"), on_delete=models.PROTECT, related_name="+")
+    year_start = models.PositiveSmallIntegerField(_("起始年"))
+    year_end = models.PositiveSmallIntegerField(_("结束年"))
+    title = models.CharField(_("方案标题"), max_length=200, blank=True)
+    text = models.TextField(_("方案正文"))
+    action = models.CharField(_("操作"), max_length=10, choices=Action.choices, default=Action.PREVIEW)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress_label = models.CharField(_("当前步骤"), max_length=80, blank=True)
+    error = models.TextField(_("错误"), blank=True)
+    notices = models.JSONField(_("提示"), default=list, blank=True)
+    is_summary = models.BooleanField(_("年度总结"), default=False)
+    results = models.JSONField(_("已完成结果"), default=list, blank=True)
+    result_name = models.CharField(_("文件名"), max_length=250, blank=True)
+    result = models.BinaryField(_("生成的台账"), null=True, blank=True)
+    import_job = models.ForeignKey(
+        ImportJob, verbose_name=_("台账导入"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    enqueued_at = models.DateTimeField(_("排队时间"), null=True, blank=True)
+    claimed_at = models.DateTimeField(_("开始处理时间"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("处理次数"), default=0)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("方案生成台账")
+        verbose_name_plural = _("方案生成台账")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title or f"{self.city} {self.year_start}"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in self.RUNNING

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import services
+from . import draft_jobs, services
 
 
 @shared_task(acks_late=True)
@@ -18,5 +18,11 @@ def import_job_run_task(job_id: int) -> None:
 @shared_task(name="imports.sweep")
 def import_jobs_sweep_task() -> int:
     """Celery beat, every minute: jobs that waited past their time are sent again, jobs whose
-    worker died are resumed or failed."""
-    return services.import_jobs_sweep()
+    worker died are resumed or failed (import jobs, then plan texts being drafted)."""
+    return services.import_jobs_sweep() + draft_jobs.draft_jobs_sweep()
+
+
+@shared_task(acks_late=True)
+def draft_job_run_task(job_id: int) -> None:
+    """A plan text too long for the request, drafted (portal.imports.draft_jobs)."""
+    draft_jobs.draft_job_run(job_id=job_id)

@@ -54,12 +54,17 @@ def get_job_for_user(user, pk: int) -> ImportJob:
     job = get_object_or_404(
         ImportJob.objects.defer("content").select_related("city", "plan", "created_by", "confirmed_by"), pk=pk
     )
-    scope = scope_for(user)
-    if not scope.sees_city(job.city_id):
-        raise Http404
-    if not scope.is_admin_of(job.city_id):
-        raise PermissionDenied
+    require_city_admin(user, job.city_id)
     return job
+
+
+def require_city_admin(user, city_id: int) -> None:
+    """404 for a city the user cannot see, 403 when he is no admin of it."""
+    scope = scope_for(user)
+    if not scope.sees_city(city_id):
+        raise Http404
+    if not scope.is_admin_of(city_id):
+        raise PermissionDenied
 
 
 @login_required

@@ -7,7 +7,7 @@ from django.conf import settings
 
 from .services.alerts import alerts_dispatch, alerts_scan
 from .services.notices import notices_remind
-from .services.scoring import schemes_compute_all
+from .services.scoring import schemes_compute_all, schemes_compute_for_measure
 from .services.webhooks import delivery_attempt
 
 
@@ -40,3 +40,12 @@ def supervision_run_task() -> dict:
 def scores_compute_task() -> int:
     """Nightly, after the rollups (CELERY_BEAT_SCHEDULE "supervision-scores")."""
     return schemes_compute_all()
+
+
+@shared_task(name="supervision.scores_for_measure", acks_late=True)
+def scores_for_measure_task(measure_id: int) -> int:
+    """A measure was closed: its rollups first (the scores read them), then its schemes' scores."""
+    from portal.dashboards.services import rollups_recompute_measures
+
+    rollups_recompute_measures(measure_ids=[measure_id])
+    return schemes_compute_for_measure(measure_id=measure_id)

@@ -87,14 +87,21 @@ def test_report_saves_are_rate_limited_per_user(client, make_user, settings):
     assert client.post(url, {"narrative": "二", "action": "save"}).status_code == 429
 
 
-def test_the_plan_text_page_takes_no_more_than_it_can_draft_in_time(client, make_user, settings):
-    settings.DRAFTING_MAX_CHARACTERS = 1000
+def test_the_plan_text_page_drafts_in_time_or_sends_the_text_to_a_job_and_refuses_past_the_jobs_limit(
+        client, make_user, settings):
+    from portal.imports.models import DraftJob
+
+    settings.DRAFTING_MAX_CHARACTERS, settings.DRAFTING_JOB_MAX_CHARACTERS = 1000, 1200
     client.force_login(make_user("gz_admin_d", city="guangzhou", role="admin"))
     city = client.get("/imports/draft/").context["form"].fields["city"].queryset.get().pk
-    long_text = "（一）稳就业。" + "开展招聘活动。" * 200
-    page = client.post("/imports/draft/", {"text": long_text, "city": city, "years": "2025"}).content.decode()
-    assert "粘贴的正文超过 1000 字" in page
-    file = SimpleUploadedFile("方案.txt", long_text.encode("utf-8"))
+    long_text = "（一）稳就业。" + "开展招聘活动。" * 160  # 1127 characters: past the request, within a job
+    response = client.post("/imports/draft/", {"text": long_text, "city": city, "years": "2025"})
+    assert response.status_code == 302 and response["Location"].startswith("/imports/draft/jobs/")
+    assert DraftJob.objects.count() == 1
+    too_long = long_text + "开展招聘活动。" * 20
+    page = client.post("/imports/draft/", {"text": too_long, "city": city, "years": "2025"}).content.decode()
+    assert "粘贴的正文超过 1200 字" in page
+    file = SimpleUploadedFile("方案.txt", too_long.encode("utf-8"))
     page = client.post("/imports/draft/", {"file": file, "city": city, "years": "2025"}).content.decode()
-    assert "文件正文超过 1000 字" in page
-    assert not ImportJob.objects.exists()
+    assert "文件正文超过 1200 字" in page
+    assert DraftJob.objects.count() == 1 and not ImportJob.objects.exists()

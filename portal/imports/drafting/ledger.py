@@ -20,17 +20,28 @@ RESULT_WIDTHS = [8, 8, 28, 14, 80]
 SHEET_NAME = "工作台账"
 RESULTS_SHEET_NAME = "已完成结果"
 HEADER_ROW = 3  # a title row and a note row above the header, as bureaus lay it out
-CHINESE_NUMBERS = "一二三四五六七八九十"
 THIN = Side(style="thin", color="999999")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WRAP = Alignment(wrap_text=True, vertical="center")
 
 
 def chinese_number(number: int) -> str:
-    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十 (sections rarely pass twenty)."""
-    tens, ones = divmod(number, 10)
-    text = (CHINESE_NUMBERS[tens - 1] if tens > 1 else "") + ("十" if tens else "")
-    return text + (CHINESE_NUMBERS[ones - 1] if ones else "")
+    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 100 → 一百, 105 → 一百零五, 120 → 一百二十: how a
+    ledger numbers its sections, however many a long text has (the import reads them back)."""
+    if number < 1:
+        raise ValueError(f"section numbers start at 1, not {number}")
+    digits = "零一二三四五六七八九"
+    if number < 20:
+        return ("十" if number >= 10 else "") + (digits[number % 10] if number % 10 or number < 10 else "")
+    parts, zero = [], False
+    for value, name in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        digit, number = divmod(number, value)
+        if digit:
+            parts.append(("零" if zero else "") + digits[digit] + name)
+            zero = False
+        elif parts:
+            zero = True
+    return "".join(parts)
 
 
 def draft_rows(draft: Draft) -> list[dict[str, str]]:

@@ -28,7 +28,7 @@ from .qualitative import countable, read_target_cell
 from .read import FIELD_LABELS, INFORMATIONAL_FIELDS, RESULT_FIELD_LABELS, LedgerRow, LedgerSheet, serial_date
 
 CHINESE_NUMERALS = "一二三四五六七八九十"
-SECTION_NUMBER_RE = re.compile(rf"^[(（]?([{CHINESE_NUMERALS}]+)[)）]?[、.．]?\s*(.*)$", re.S)
+SECTION_NUMBER_RE = re.compile(rf"^[(（]?([{CHINESE_NUMERALS}百千零]+)[)）]?[、.．]?\s*(.*)$", re.S)
 DIGITS_RE = re.compile(r"\d+(?:\.\d+)?")
 NOTE_RE = re.compile(r"^\s*(注|备注|说明|填表说明|填报说明|附注|填表人|审核人|联系人|制表)\s*[:：]")
 UNIT_SEPARATORS = "、，,；;/／\n"

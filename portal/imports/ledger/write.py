@@ -273,7 +273,7 @@ def ledger_write(*, draft: LedgerDraft, plan: Plan, user=None) -> ImportSummary:
     summary = ImportSummary(skipped_rows=len({p.place.row for p in draft.skipped_problems}))
     history = {"default_user": user}  # for the updates; insert_rows writes its own history rows
 
-    # Sections and tasks (no history of their own: a task's words live in its measures).
+    # Sections, then tasks with their history (a renamed task keeps its old title).
     section_pk = {seq: pk for seq, (pk, _number, _title) in state.sections.items()}
     new_sections = [
         {"plan_id": plan.pk, "seq": s.seq, "number": s.number, "title": s.title}
@@ -304,7 +304,7 @@ def ledger_write(*, draft: LedgerDraft, plan: Plan, user=None) -> ImportSummary:
         for t in draft.tasks
         if diff.tasks[t.number].status == "create"
     ]
-    for row, pk in zip(new_tasks, insert_rows(Task, new_tasks)):
+    for row, pk in zip(new_tasks, insert_rows(Task, new_tasks, user=user)):
         task_pk[row["number"]] = pk
     changed_tasks = {t.number: t for t in draft.tasks if diff.tasks[t.number].status == "update"}
     if changed_tasks:
@@ -312,7 +312,7 @@ def ledger_write(*, draft: LedgerDraft, plan: Plan, user=None) -> ImportSummary:
         for obj in objs:
             for name, value in task_fields(changed_tasks[obj.number]).items():
                 setattr(obj, name, value)
-        Task.objects.bulk_update(objs, ["title", "programme_id", "section_id"])
+        bulk_update_with_history(objs, Task, ["title", "programme_id", "section_id"], batch_size=BATCH, **history)
     _count(summary, "tasks", diff.tasks.values())
 
     # Measures, with their history.

@@ -122,4 +122,16 @@ def closure_decide(*, closure: Closure, user, approve: bool, comment: str = "") 
            body=comment, url=reverse("supervision:closure", args=[closure.pk]))
     if approve:
         notify_progress_changed([closure.measure_id])
+        # The units' scores change with a closing (按时销号 …): scored again now, not at night
+        # only; if the broker is down the nightly run still catches up.
+        measure_id = closure.measure_id
+        transaction.on_commit(lambda: _rescore(measure_id))
     return closure
+
+
+def _rescore(measure_id: int) -> None:
+    from portal.celery import enqueue
+
+    from ..tasks import scores_for_measure_task
+
+    enqueue(scores_for_measure_task, measure_id)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
@@ -244,6 +245,54 @@ def schemes_compute_all(*, as_of: date | None = None) -> int:
         scheme_compute(scheme=scheme, as_of=month)
         n += 1
     return n
+
+
+def schemes_for_measure(measure: Measure):
+    """The schemes that score a measure: its plan's, and its city's of a year the plan runs."""
+    plan = measure.task.plan
+    return Scheme.objects.filter(Q(plan_id=plan.pk) | Q(plan__isnull=True, city_id=plan.city_id,
+                                                        year__gte=plan.year_start, year__lte=plan.year_end))
+
+
+def schemes_compute_for_measure(*, measure_id: int, today: date | None = None) -> int:
+    """A measure closed (已销号): its schemes scored again now rather than at night, as of the
+    last month over and as of this month (where the closing counts), each within its year."""
+    today = today or timezone.localdate()
+    measure = Measure.objects.select_related("task__plan").get(pk=measure_id)
+    n = 0
+    for scheme in schemes_for_measure(measure):
+        months = {min(default_as_of(today), date(scheme.year, 12, 31)), min(month_end(today), date(scheme.year, 12, 31))}
+        for month in sorted(m for m in months if m.year == scheme.year):
+            scheme_compute(scheme=scheme, as_of=month)
+            n += 1
+    return n
+
+
+@dataclass(frozen=True)
+class SchemeScores:
+    """A scheme's ranking as of a month, for the Word briefing."""
+
+    scheme: Scheme
+    as_of: date
+    rows: list  # ScoreSummary, by rank
+
+
+def briefing_scores(*, user, city_id: int, as_of: date | None) -> list[SchemeScores]:
+    """The rankings the viewer may read of the city's schemes, each as of its latest month
+    scored up to the briefing's month."""
+    from ..access import schemes_visible_to
+
+    result = []
+    for scheme in schemes_visible_to(user).filter(city_id=city_id).order_by("-year", "id"):
+        months = ScoreSummary.objects.filter(scheme=scheme)
+        if as_of is not None:
+            months = months.filter(as_of__lte=month_end(as_of))
+        latest = months.order_by("-as_of").values_list("as_of", flat=True).first()
+        if latest is not None:
+            rows = list(ScoreSummary.objects.filter(scheme=scheme, as_of=latest).select_related("unit")
+                        .order_by("rank", "unit__name"))
+            result.append(SchemeScores(scheme, latest, rows))
+    return result
 
 
 __all__ = ["Rule", "scheme_compute", "scheme_facts", "scheme_facts_direct", "scheme_scores", "schemes_compute_all"]

@@ -154,3 +154,33 @@ def test_the_draft_opens_in_the_import_preview_as_a_new_plan():
     assert preview.problems == []
     assert (preview.measure_count, preview.target_count) == (130, 20)
     assert preview.counts["error"] == 0 and preview.counts["create"] == 8 + 130
+
+
+@pytest.mark.parametrize(("number", "words"), [
+    (1, "一"), (10, "十"), (12, "十二"), (20, "二十"), (99, "九十九"), (100, "一百"), (101, "一百零一"),
+    (110, "一百一十"), (120, "一百二十"), (1005, "一千零五"),
+])
+def test_sections_are_numbered_in_chinese_past_ninety_nine(number, words):
+    from portal.imports.drafting.ledger import chinese_number
+
+    assert chinese_number(number) == words
+
+
+def test_a_text_of_120_sections_drafts_and_the_import_reads_every_section_back():
+    numerals = "一二三四五六七八九十"
+    lines = []
+    for part in range(12):
+        lines.append(f"{numerals[part] if part < 10 else '十' + numerals[part - 10]}、第{part + 1}部分")
+        for section in range(10):
+            lines.append(f"（{numerals[section]}）第{part + 1}部分第{section + 1}节。"
+                         f"1.开展招聘活动{part}{section}。举办招聘会{part * 10 + section + 1}场以上。")
+    draft = draft_from_text("\n".join(lines) + "\n", city="广州", year_start=2025, year_end=2025)
+    assert len(draft.sections) == 120
+    ledger = read_ledger_bytes(draft_to_xlsx(draft), filename="120节.xlsx")
+    numbers = [row[0].value for row in load_workbook(io.BytesIO(draft_to_xlsx(draft))).active.iter_rows()]
+    assert "一百" in numbers and "一百二十" in numbers
+    checked = validated(ledger.sheet(), "guangzhou", 2025, 2025)
+    assert checked.problems == []
+    assert [(s.number, s.title) for s in checked.sections[99:101]] == [("一百", "第10部分第10节"), ("一百零一", "第11部分第1节")]
+    assert checked.sections[-1].number == "一百二十" and checked.sections[-1].title == "第12部分第10节"
+    assert len(checked.tasks) == sum(len(s.tasks) for s in draft.sections)
