@@ -102,3 +102,27 @@ def test_a_worker_killed_mid_job_loses_no_recompute(filed, workers):
     wait_for(lambda: not DirtyScope.objects.exists(), "the sweep to recompute")
     assert january_actual(target) == 700
     assert services.rollups_check() == []
+
+
+def test_a_worker_killed_mid_rebuild_leaves_the_old_summaries_whole_and_the_next_rebuild_has_no_drift(filed, workers):
+    from portal.dashboards.models import TargetSeries
+    from portal.dashboards.tasks import rollups_rebuild_task
+
+    measure, target = filed
+    rows_before = TargetSeries.objects.count()
+    with writes_blocked("dashboards_targetseries") as kill_at_write:
+        first = workers()
+        with app.connection_for_write(BROKER) as conn:
+            rollups_rebuild_task.apply_async(connection=conn)
+        kill_at_write(first)
+    # The rebuild's transaction died with its worker: the summaries are those of before, whole.
+    assert TargetSeries.objects.count() == rows_before
+    assert january_actual(target) is None
+    # A new worker and the nightly job again (beat sends it): everything, and no drift.
+    workers()
+    runs_last = RollupRun.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    with app.connection_for_write(BROKER) as conn:
+        rollups_rebuild_task.apply_async(connection=conn)
+    wait_for(lambda: RollupRun.objects.filter(kind="full", pk__gt=runs_last).exists(), "the second rebuild", timeout=300)
+    assert january_actual(target) == 700
+    assert services.rollups_check() == []
