@@ -25,19 +25,22 @@ def demo(transactional_db):
     return bureau
 
 
+def upload_to_new_plan(page, *, name: str, data: bytes, title: str) -> None:
+    """On 导入台账: a file for a new 江门 plan of 2025, uploaded and previewed."""
+    page.set_input_files("#id_file", files=[{"name": name, "mimeType": "application/octet-stream", "buffer": data}])
+    page.select_option("#id_city", label="江门市")
+    page.fill("#id_title", title)
+    page.fill("#id_years", "2025")
+    page.click("text=上传并预览")
+
+
 def test_an_admin_uploads_a_ledger_maps_an_unknown_unit_confirms_and_sees_the_plan(live_server, demo, admin_page):
     page = admin_page
 
     page.click("nav >> text=导入台账")
     expect(page.locator("h1")).to_have_text("导入台账")
-    page.set_input_files(
-        "#id_file",
-        files=[{"name": "江门台账.xlsx", "mimeType": "application/octet-stream", "buffer": ledger_xlsx(ROWS, merges=("A4:A5", "B4:B5", "G4:G5"))}],
-    )
-    page.select_option("#id_city", label="江门市")
-    page.fill("#id_title", "江门市浏览器导入方案")
-    page.fill("#id_years", "2025")
-    page.click("text=上传并预览")
+    upload_to_new_plan(page, name="江门台账.xlsx", data=ledger_xlsx(ROWS, merges=("A4:A5", "B4:B5", "G4:G5")),
+                       title="江门市浏览器导入方案")
 
     mapping = page.locator("#unit-mapping")
     expect(mapping).to_contain_text("人社局就业促进科")
@@ -67,12 +70,7 @@ def test_a_hundred_row_preview_is_short_and_worked_through_without_a_reload(live
     page = admin_page
     page.set_viewport_size({"width": 1366, "height": 900})
     page.goto(f"{live_server.url}/imports/")
-    page.set_input_files("#id_file", files=[{"name": "百行台账.xlsx", "mimeType": "application/octet-stream",
-                                             "buffer": hundred_row_ledger()}])
-    page.select_option("#id_city", label="江门市")
-    page.fill("#id_title", "江门市百行台账")
-    page.fill("#id_years", "2025")
-    page.click("text=上传并预览")
+    upload_to_new_plan(page, name="百行台账.xlsx", data=hundred_row_ledger(), title="江门市百行台账")
 
     counts = page.locator("#preview-counts")
     expect(counts).to_contain_text("100 项措施")
