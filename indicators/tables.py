@@ -69,6 +69,9 @@ class MyTaskTable(PortalTable):
     def value_report_state(self, value, record):
         return dict(ProgressReport.State.choices).get(value, _("未填报"))
 
+    def value_period_due(self, value):
+        return value  # a date in the workbook, not text
+
     def value_overdue_count(self, value):
         return int(value or 0)  # a number in the workbook, not the page's badge
 

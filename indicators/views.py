@@ -76,7 +76,9 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
     export_format = request.GET.get("_export")
     if PortalTableExport.is_valid_format(export_format):
         RequestConfig(request, paginate=False).configure(table)
-        exporter = PortalTableExport(export_format, table, dataset_kwargs={"title": _("我的任务")})
+        as_of = _("截至%(month)s · 导出于 %(at)s") % {
+            "month": f"{filterset.day.year}年{filterset.day.month}月", "at": timezone.localtime().strftime("%Y-%m-%d %H:%M")}
+        exporter = PortalTableExport(export_format, table, dataset_kwargs={"title": _("我的任务")}, as_of=as_of)
         return exporter.response(f"my-tasks.{export_format}")
     RequestConfig(request, paginate={"per_page": 25}).configure(table)
     return render(request, "reporting/my_tasks.html", {"filter": filterset, "table": table})

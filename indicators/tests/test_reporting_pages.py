@@ -59,9 +59,9 @@ def test_my_tasks_exports_to_excel(client, measure, period, people):
     response = client.get(reverse("reporting:my_tasks"), {"month": "2024-02", "_export": "xlsx"})
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
-    header = [c.value for c in sheet[1]]
+    header = [c.value for c in sheet[3]]  # under the title and the as-of line
     assert "工作措施" in header and "本期状态" in header
-    values = [c.value for row in sheet.iter_rows(min_row=2) for c in row]
+    values = [c.value for row in sheet.iter_rows(min_row=4) for c in row]
     assert "团市委" in values and "2024年第1季度" in values and "未填报" in values
 
 

@@ -9,22 +9,31 @@ import io
 
 from django.utils.translation import gettext as _
 from docx import Document
-from docx.shared import Pt
+from docx.shared import Cm, Pt
 
 from indicators.models import ProgressReport
 
 from . import rollups
 from .briefing import LABELS, Briefing
+from .briefing_chart import status_chart_png
 from .templatetags.dashboards_tags import month
 
 NUMERALS = "一二三四五六七八九十"
+
+
+def status_counts(brief: Briefing) -> list[tuple[str, int]]:
+    """(status, measures) over the first table: the city, or the cities of a programme."""
+    first = brief.tables[0]
+    n = len(rollups.STATUSES)
+    counts = [sum(row[1 + i] for row in first.rows if isinstance(row[1 + i], int)) for i in range(n)]
+    return list(zip(rollups.STATUSES, counts))
 
 
 def overall_sentence(brief: Briefing) -> str:
     """The figures of the first table (the city, or the cities of a programme) in one sentence."""
     first = brief.tables[0]
     n = len(rollups.STATUSES)
-    counts = [sum(row[1 + i] for row in first.rows if isinstance(row[1 + i], int)) for i in range(n)]
+    counts = [c for _s, c in status_counts(brief)]
     completion = first.rows[0][1 + n] if len(first.rows) == 1 else None
     parts = "、".join(f"{LABELS[s]} {c} 项" for s, c in zip(rollups.STATUSES, counts))
     text = _("截至%(month)s，共有工作措施 %(total)s 项，其中%(parts)s") % {
@@ -59,6 +68,11 @@ def document_bytes(brief: Briefing, lagging_measures=(), scores=()) -> bytes:
         doc.add_paragraph(_("含示例数据：演示系统自动生成的模拟进度，并非各单位真实填报。"))
     doc.add_heading(_("一、总体情况"), level=1)
     doc.add_paragraph(overall_sentence(brief))
+    counts = status_counts(brief)
+    if any(n for _status, n in counts):  # the dashboard's status chart, as a picture
+        chart = status_chart_png(counts, title=_("各状态工作措施数（%(month)s）") % {"month": month(brief.as_of)})
+        doc.add_picture(io.BytesIO(chart), width=Cm(15))
+        doc.add_paragraph(_("图1 工作措施状态分布"), style="Caption")
     problems = _problems(lagging_measures)
     for index, table in enumerate(brief.tables):
         if index:  # the first table is 总体情况's own

@@ -198,6 +198,15 @@ class ProgrammeChoiceForm(forms.Form):
             groups.setdefault(f"s{task['section_seq'] or 0}", []).append(self[f"t{task['number']}"])
         return [(self[key], fields) for key, fields in groups.items()]
 
+    def attention_groups(self, sections) -> list[tuple]:
+        """(section, its select, [未分类 tasks' selects], [suggested tasks' selects]) for the
+        sections the preview's first tab shows (portal.imports.attention.SectionProgrammes)."""
+        return [
+            (section, self[section.key], [self[f"t{t['number']}"] for t in section.unclassified],
+             [self[f"t{t['number']}"] for t in section.suggested])
+            for section in sections
+        ]
+
     def edits(self, *, sheet: str) -> dict[str, dict[str, str]]:
         """The 专项 cell of every row of each task whose choice differs from the file's, or
         confirms a suggestion (it becomes the admin's, so a later preview keeps it)."""

@@ -23,6 +23,15 @@ class ImportJobTable(PortalTable):
         orderable = False
 
 
+def row_edit_link(job_id: int, row: int, query: str = "") -> str:
+    """修改: with htmx the row's form opens above the list (#row-editor), without it its own page."""
+    url = reverse("imports:job_row_edit", args=[job_id, row]) + (f"?{query}" if query else "")
+    return format_html(
+        '<a class="btn btn-outline-secondary btn-sm text-nowrap row-edit" href="{}" hx-get="{}" hx-target="#row-editor"'
+        ' hx-swap="innerHTML show:#row-editor:top" hx-push-url="false">{}</a>', url, url, _("修改"),
+    )
+
+
 class PreviewRowTable(PortalTable):
     """The preview, one spreadsheet row a line: what would happen to it, and why not."""
 
@@ -45,15 +54,14 @@ class PreviewRowTable(PortalTable):
             "id": lambda record: f"row-{record.row}",
         }
 
-    def __init__(self, *args, job=None, **kwargs):
+    def __init__(self, *args, job=None, query: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        self.job = job
+        self.job, self.query = job, query
 
     def render_edit(self, value, record):
         if record.kind != "measure" or self.job is None:
             return ""
-        url = reverse("imports:job_row_edit", args=[self.job.pk, value])
-        return format_html('<a class="btn btn-outline-secondary btn-sm text-nowrap" href="{}">{}</a>', url, _("修改"))
+        return row_edit_link(self.job.pk, value, self.query)
 
     def render_status(self, value):
         return format_html('<span class="badge text-bg-{}">{}</span>', STATUS_STYLES[value], STATUS_LABELS[value])

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/sheet/", views.job_sheet, name="job_sheet"),
     path("<int:pk>/headers/", views.job_headers, name="job_headers"),
     path("<int:pk>/units/", views.job_units, name="job_units"),
+    path("<int:pk>/units/suggested/", views.job_units_suggested, name="job_units_suggested"),
     path("<int:pk>/programmes/", views.job_programmes, name="job_programmes"),
     path("<int:pk>/rows/<int:row>/", views.job_row_edit, name="job_row_edit"),
     path("<int:pk>/rows/undo/", views.job_undo_edits, name="job_undo_edits"),

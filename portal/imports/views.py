@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
+from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
@@ -19,6 +19,7 @@ from units.access import scope_for
 from units.models import Region
 
 from . import services
+from .attention import preview_attention, rows_matching
 from .forms import (
     ConfirmForm,
     HeaderMappingForm,
@@ -30,7 +31,7 @@ from .forms import (
     UploadForm,
 )
 from .ledger.export import ledger_export
-from .ledger.importing import LedgerImportError
+from .ledger.importing import LedgerImportError, UnitChoice
 from .ledger.preview import STATUS_LABELS, LedgerPreview
 from .models import ImportJob
 from .tables import ImportJobTable, PreviewRowTable
@@ -111,43 +112,99 @@ def _create_job(request: HttpRequest, form: UploadForm) -> HttpResponse:
     return redirect("imports:job", pk=job.pk)
 
 
-@login_required
-def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    job = get_job_for_user(request.user, pk)
-    context = {"job": job, "statuses": STATUS_LABELS}
+TABS = ("attention", "all")
+ALL_ROWS_PER_PAGE = 25
+VIEW_PARAMS = ("tab", "status", "problem", "page")  # what a correction keeps of the page it came from
+
+
+def is_htmx(request: HttpRequest) -> bool:
+    """An htmx request for part of a page (a history restore wants the whole page)."""
+    return request.headers.get("HX-Request") == "true" and "HX-History-Restore-Request" not in request.headers
+
+
+def _view_query(request: HttpRequest) -> str:
+    return urlencode({name: request.GET[name] for name in VIEW_PARAMS if request.GET.get(name)})
+
+
+def _view_suffix(request: HttpRequest) -> str:
+    """"?tab=all&page=2": where a correction returns to, appended to the URLs the page posts to."""
+    query = _view_query(request)
+    return f"?{query}" if query else ""
+
+
+def _job_context(request: HttpRequest, job: ImportJob) -> dict:
+    context = {"job": job, "statuses": STATUS_LABELS, "view_suffix": _view_suffix(request)}
     if job.status == ImportJob.Status.NEEDS_SHEET:
         context["sheet_form"] = SheetForm(sheets=job.sheets)
-    if job.status == ImportJob.Status.PREVIEWED and job.preview:
-        preview = LedgerPreview.from_dict(job.preview)
-        shown = request.GET.get("status", "")
-        rows = [row for row in preview.rows if not shown or row.status == shown]
-        table = PreviewRowTable(rows, job=job)
-        RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    if job.status != ImportJob.Status.PREVIEWED or not job.preview:
+        return context
+    preview = LedgerPreview.from_dict(job.preview)
+    attention = preview_attention(preview)
+    tab = request.GET.get("tab") if request.GET.get("tab") in TABS else "attention"
+    shown, problem = request.GET.get("status", ""), request.GET.get("problem", "")
+    context.update(
+        preview=preview,
+        attention=attention,
+        counts=preview.counts,
+        tab=tab,
+        shown=shown,
+        problem=problem,
+        sheet_form=SheetForm(sheets=job.sheets, initial={"sheet": job.sheet}) if len(job.sheets) > 1 else None,
+        header_form=HeaderMappingForm(headers=preview.unknown_headers) if preview.unknown_headers else None,
+        programme_form=ProgrammeChoiceForm(tasks=preview.tasks) if attention.sections else None,
+        unit_form=UnitMappingForm(names=preview.unknown_units, city=job.city, suggestions=preview.unit_suggestions)
+        if preview.unknown_units else None,
+        units_to_create=sorted(name for name, choice in job.unit_choices.items() if choice.get("create_kind")),
+        confirm_form=ConfirmForm(),
+    )
+    if context["programme_form"]:
+        context["programme_sections"] = context["programme_form"].attention_groups(attention.sections)
+    if tab == "all":
+        table = PreviewRowTable(rows_matching(preview, status=shown, problem=problem), job=job,
+                                query=_view_query(request))
+        RequestConfig(request, paginate={"per_page": ALL_ROWS_PER_PAGE}).configure(table)
+        context["table"] = table
+    if preview.results:
         context.update(
-            preview=preview,
-            counts=preview.counts,
-            shown=shown,
-            table=table,
-            sheet_form=SheetForm(sheets=job.sheets, initial={"sheet": job.sheet}) if len(job.sheets) > 1 else None,
-            header_form=HeaderMappingForm(headers=preview.unknown_headers) if preview.unknown_headers else None,
-            programme_form=ProgrammeChoiceForm(tasks=preview.tasks) if preview.tasks else None,
-            unit_form=UnitMappingForm(names=preview.unknown_units, city=job.city, suggestions=preview.unit_suggestions)
-            if preview.unknown_units else None,
-            units_to_create=sorted(name for name, choice in job.unit_choices.items() if choice.get("create_kind")),
-            confirm_form=ConfirmForm(),
+            result_form=ResultMappingForm(lines=preview.results),
+            indicator_names=Indicator.objects.order_by("name").values_list("name", flat=True),
         )
-        if preview.results:
-            context.update(
-                result_form=ResultMappingForm(lines=preview.results),
-                indicator_names=Indicator.objects.order_by("name").values_list("name", flat=True),
-            )
+    return context
+
+
+def _job_page(request: HttpRequest, job: ImportJob) -> HttpResponse:
+    """The job's page; for htmx only its body (#job-body), which every correction swaps in place."""
+    context = _job_context(request, job)
+    if is_htmx(request):
+        return render(request, "imports/_job_body.html", {**context, "partial": True})
     return render(request, "imports/job.html", context)
+
+
+def _after_change(request: HttpRequest, job: ImportJob, anchor: str = "") -> HttpResponse:
+    """A correction's answer. For htmx the body again: previewed anew already when the jobs run
+    in process, else the progress bar, which swaps the preview in when the worker is through."""
+    page = reverse("imports:job", args=[job.pk]) + _view_suffix(request)
+    if is_htmx(request):
+        response = _job_page(request, get_job_for_user(request.user, job.pk))
+        response["HX-Push-Url"] = page
+        return response
+    return redirect(page + anchor)
+
+
+@login_required
+def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _job_page(request, get_job_for_user(request.user, pk))
 
 
 @login_required
 def job_progress(request: HttpRequest, pk: int) -> HttpResponse:
-    """The progress bar, polled by htmx; once the job is through, the whole page reloads."""
+    """The progress bar, polled by htmx; once the job is through, its body takes the bar's place
+    (a page polled without htmx is told to reload)."""
     job = get_job_for_user(request.user, pk)
+    if not job.is_running and is_htmx(request):
+        response = _job_page(request, job)
+        response["HX-Retarget"], response["HX-Reswap"] = "#job-body", "outerHTML"
+        return response
     response = render(request, "imports/_progress.html", {"job": job})
     if not job.is_running:
         response["HX-Refresh"] = "true"
@@ -173,7 +230,7 @@ def job_sheet(request: HttpRequest, pk: int) -> HttpResponse:
     form = SheetForm(request.POST, sheets=job.sheets)
     if form.is_valid():
         services.import_job_choose_sheet(job, sheet=form.cleaned_data["sheet"])
-    return redirect("imports:job", pk=job.pk)
+    return _after_change(request, job)
 
 
 @login_required
@@ -184,7 +241,7 @@ def job_headers(request: HttpRequest, pk: int) -> HttpResponse:
     form = HeaderMappingForm(request.POST, headers=preview.unknown_headers)
     if form.is_valid() and form.mapping():
         services.import_job_map_headers(job, mapping=form.mapping())
-    return redirect("imports:job", pk=job.pk)
+    return _after_change(request, job)
 
 
 @login_required
@@ -198,7 +255,23 @@ def job_units(request: HttpRequest, pk: int) -> HttpResponse:
         services.import_job_choose_units(job, choices=choices)
     else:
         messages.warning(request, _("请为每个不认识的单位选择对应的已有单位，或选择新建"))
-    return redirect("imports:job", pk=job.pk)
+    return _after_change(request, job)
+
+
+@login_required
+@require_POST
+def job_units_suggested(request: HttpRequest, pk: int) -> HttpResponse:
+    """Bulk: every unknown unit that has a suggestion is mapped to its closest existing unit."""
+    job = _editable_job(request, pk)
+    preview = _job_preview(job)
+    choices = {
+        name: UnitChoice(unit_id=int(suggested[0][0]))
+        for name in preview.unknown_units if (suggested := preview.unit_suggestions.get(name))
+    }
+    if choices:
+        services.import_job_choose_units(job, choices=choices)
+        messages.success(request, _("已将 %(n)s 个单位对应到建议的已有单位，正在重新预览。") % {"n": len(choices)})
+    return _after_change(request, job)
 
 
 @login_required
@@ -211,7 +284,7 @@ def job_programmes(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid() and (edits := form.edits(sheet=preview.sheet)):
         services.import_job_edit_rows(job, edits=edits)
         messages.success(request, _("已按所选专项重新预览；原文件不变。"))
-    return redirect("imports:job", pk=job.pk)
+    return _after_change(request, job)
 
 
 @login_required
@@ -226,12 +299,13 @@ def job_results(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.error(request, error)
     elif form.choices():
         services.import_job_choose_results(job, choices=form.choices())
-    return redirect("imports:job", pk=job.pk)
+    return _after_change(request, job)
 
 
 @login_required
 def job_row_edit(request: HttpRequest, pk: int, row: int) -> HttpResponse:
-    """Correct one measure row of the preview (and its task's title and 专项), then preview again."""
+    """Correct one measure row of the preview (and its task's title and 专项), then preview
+    again. With htmx the form opens in the page and saving swaps the preview's body in place."""
     job = _editable_job(request, pk)
     preview = _job_preview(job)
     record = next((r for r in preview.rows if r.row == row and r.kind == "measure"), None)
@@ -245,8 +319,14 @@ def job_row_edit(request: HttpRequest, pk: int, row: int) -> HttpResponse:
         if edits:
             services.import_job_edit_rows(job, edits=edits)
             messages.success(request, _("第%(row)s行已修改，正在重新预览；原文件不变。") % {"row": row})
-        return redirect(reverse("imports:job", args=[job.pk]) + f"#row-{row}")
-    return render(request, "imports/row_edit.html", {"job": job, "record": record, "form": form})
+        return _after_change(request, job, anchor=f"#row-{row}")
+    context = {"job": job, "record": record, "form": form, "view_suffix": _view_suffix(request)}
+    if is_htmx(request):
+        response = render(request, "imports/_row_edit_form.html", context)
+        response["HX-Retarget"], response["HX-Reswap"] = "#row-editor", "innerHTML show:#row-editor:top"
+        response["HX-Push-Url"] = "false"
+        return response
+    return render(request, "imports/row_edit.html", context)
 
 
 @login_required
@@ -256,7 +336,7 @@ def job_undo_edits(request: HttpRequest, pk: int) -> HttpResponse:
     if job.cell_edits:
         services.import_job_undo_edits(job)
         messages.info(request, _("已撤销预览中的全部修改，按原文件重新预览。"))
-    return redirect("imports:job", pk=job.pk)
+    return _after_change(request, job)
 
 
 @login_required

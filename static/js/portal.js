@@ -6,3 +6,8 @@ document.addEventListener("change", (event) => {
 document.addEventListener("click", (event) => {
   if (event.target.closest("[data-print]")) window.print();
 });
+// A panel htmx opened (the import preview's row editor) is closed by emptying it.
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-clear]");
+  if (button) document.querySelector(button.dataset.clear)?.replaceChildren();
+});

@@ -66,8 +66,29 @@ def test_the_my_tasks_workbook_holds_no_html_and_counts_as_numbers(client, make_
     client.force_login(make_user("zs_staff_files", city="zhongshan"))
     response = client.get(reverse("reporting:my_tasks") + "?_export=xlsx")
     sheet = load_workbook(io.BytesIO(response.content)).active
-    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=3)]  # under the title and as-of line
     header = rows[0]
     overdue = header.index("逾期未报")
     assert rows[1:] and all(isinstance(row[overdue], int) for row in rows[1:])
     assert not any("<span" in str(v) for row in rows for v in row)
+
+
+def test_the_word_briefing_shows_the_status_chart_as_a_picture(leader, progress):  # noqa: F811
+    """One bar a status in the dashboard's colours: exactly the statuses the dashboard counts."""
+    from PIL import Image
+
+    from portal.dashboards.briefing_chart import cjk_font
+    from portal.dashboards.charts import COLORS
+
+    zs = Region.objects.get(code="zhongshan")
+    response = leader.get(reverse("dashboards:city_briefing_docx", args=[zs.pk]) + f"?as_of={OCTOBER}")
+    doc = Document(io.BytesIO(response.content))
+    assert len(doc.inline_shapes) == 1 and "图1 工作措施状态分布" in [p.text for p in doc.paragraphs]
+    embed = doc.inline_shapes[0]._inline.graphic.graphicData.pic.blipFill.blip.embed
+    picture = Image.open(io.BytesIO(doc.part.related_parts[embed].blob))
+    assert picture.format == "PNG" and picture.width >= 1200  # sharp enough to print
+    pixels = {picture.convert("RGB").getpixel((x, y)) for x in range(0, picture.width, 5) for y in range(0, picture.height, 5)}
+    drawn = {status for status, colour in COLORS.items() if tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5)) in pixels}
+    summary = reads.city_dashboard(zs, reads.parse_month(OCTOBER), limit=None).summary
+    assert drawn == {status for status in COLORS if summary.count(status)}
+    assert "CJK" in cjk_font(15).getname()[0]  # Chinese labels, not boxes (fonts-noto-cjk)

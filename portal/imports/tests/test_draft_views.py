@@ -43,7 +43,7 @@ def test_pasted_text_opens_in_the_import_preview(client, gz_admin, django_captur
     assert (job.plan_title, job.year_start, job.year_end) == ("广州市人力资源和社会保障局2025年工作要点", 2025, 2025)
     job.refresh_from_db()
     assert job.status == ImportJob.Status.PREVIEWED
-    page = client.get(response["Location"]).content.decode()
+    page = client.get(response["Location"] + "?tab=all").content.decode()  # every row on the second tab
     assert "3 项措施、3 个目标" in page  # the 2024 figure is a result, not a measure
     assert "确保城镇新增就业24万人以上" in page
 
@@ -189,6 +189,6 @@ def test_a_text_in_traditional_characters_says_it_was_converted(client, gz_admin
     text = "廣州市人力資源和社會保障局2025年工作要點\n（一）穩就業。一是擴大就業。確保城鎮新增就業24萬人以上。\n"
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(URL, {"text": text, "city": Region.objects.get(code="guangzhou").pk, "action": "preview"})
-    page = client.get(response["Location"]).content.decode()
+    page = client.get(response["Location"] + "?tab=all").content.decode()
     assert "已转换为简体字" in page
     assert "确保城镇新增就业24万人以上" in page

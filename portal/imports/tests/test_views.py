@@ -32,9 +32,11 @@ def latest_job() -> ImportJob:
     return ImportJob.objects.latest("pk")
 
 
-def test_an_admin_uploads_previews_and_confirms_a_ledger_into_a_new_plan(post):
+def test_an_admin_uploads_previews_and_confirms_a_ledger_into_a_new_plan(post, admin_client):
     page = post(reverse("imports:index"), new_plan([ROW])).content.decode()
-    assert "新增 1" in page and "开展招聘活动。" in page and "确认导入" in page
+    assert "新增 1" in page and "确认导入" in page
+    page = admin_client.get(reverse("imports:job", args=[latest_job().pk]) + "?tab=all").content.decode()
+    assert "开展招聘活动。" in page
     assert not Plan.objects.filter(title="新导入方案").exists()
 
     page = post(reverse("imports:job_confirm", args=[latest_job().pk]), {}).content.decode()
@@ -122,7 +124,7 @@ def test_several_sheets_with_data_let_the_admin_pick_one(post):
     assert "请选择要导入的工作表" in page
     job = latest_job()
     assert job.status == "needs_sheet" and job.sheets == ["台账", "2024年"]
-    page = post(reverse("imports:job_sheet", args=[job.pk]), {"sheet": "2024年"}).content.decode()
+    page = post(reverse("imports:job_sheet", args=[job.pk]) + "?tab=all", {"sheet": "2024年"}).content.decode()
     assert "旧措施。" in page and "开展招聘活动。" not in page
 
 
@@ -272,7 +274,7 @@ def test_a_row_is_corrected_in_the_preview_its_task_programme_assigned_and_the_f
     form = admin_client.get(reverse("imports:job_row_edit", args=[job.pk, 4])).content.decode()
     assert "开展招聘活动。" in form and "举办招聘会10场以上" in form and 'value="就业创业"' in form
     page = post(
-        reverse("imports:job_row_edit", args=[job.pk, 4]),
+        reverse("imports:job_row_edit", args=[job.pk, 4]) + "?tab=all",
         {"task": "稳就业", "programme": "就业创业", "measure": "开展招聘活动。", "lead": "市人社局",
          "targets": "举办招聘会20场以上", "deadline": "2025年12月"},
     ).content.decode()
@@ -291,12 +293,12 @@ def test_corrections_are_undone_back_to_the_file(post):
     post(reverse("imports:index"), new_plan([ROW]))
     job = latest_job()
     page = post(
-        reverse("imports:job_row_edit", args=[job.pk, 4]),
+        reverse("imports:job_row_edit", args=[job.pk, 4]) + "?tab=all",
         {"task": "稳就业", "programme": "就业创业", "measure": "开展招聘活动（改）。", "lead": "市人社局",
          "targets": "", "deadline": "2025年12月"},
     ).content.decode()
     assert "开展招聘活动（改）。" in page and "有 1 行已在预览中修改" in page
-    page = post(reverse("imports:job_undo_edits", args=[job.pk]), {}).content.decode()
+    page = post(reverse("imports:job_undo_edits", args=[job.pk]) + "?tab=all", {}).content.decode()
     assert "开展招聘活动（改）。" not in page and "开展招聘活动。" in page and "已在预览中修改" not in page
 
 
