@@ -205,7 +205,7 @@ def _ledger_import(
         if others:
             preview.notices.append(
                 f"文件按“城市”列含多个城市的行：这里只导入{city.name}的行，其余（{'、'.join(others)}）不导入；"
-                "分市一次导入请勾选“按城市分别导入”，或用 manage.py import_ledger（不写 --city）"
+                "分市一次导入请用 manage.py import_ledger（不写 --city）"
             )
         preview.edited_rows = len(edited_rows - remembered_rows)
         report("完成", 1)
