@@ -12,7 +12,8 @@ from django.shortcuts import get_object_or_404
 
 from tasks.models import Measure, Plan, Responsibility
 from units.access import scope_for
-from units.models import Membership
+from units.collectives import expand_pairs
+from units.models import Membership, Unit
 
 from .models import Evidence, Notification, Period, ProgressReport
 from .querysets import FILING_STATES
@@ -24,13 +25,22 @@ def lead_unit_ids(measure: Measure) -> set[int]:
     return {r.unit_id for r in measure.responsibilities.all() if r.role == Responsibility.Role.LEAD}
 
 
+def responsible_roles(measure: Measure) -> dict[int, str]:
+    """Each unit that reports on the measure, with its role: a collective's (各镇街) members
+    in its place; a member that also answers in its own name keeps that role."""
+    rows = [(measure.pk, r.unit_id, r.role) for r in measure.responsibilities.all()]
+    return {unit_id: role for _measure, unit_id, role in expand_pairs(rows)}
+
+
 def responsible_unit_ids(measure: Measure) -> set[int]:
-    return {r.unit_id for r in measure.responsibilities.all()}
+    return set(responsible_roles(measure))
 
 
 def fill_units(user, measure: Measure) -> set[int]:
-    """The units the user may file this measure's reports for: his staff units that answer for it."""
-    return set(scope_for(user).unit_ids(STAFF)) & responsible_unit_ids(measure)
+    """The units the user may file this measure's reports for: his staff units that answer for
+    it, in their own name or as members of a collective (各镇街) that does."""
+    scope = scope_for(user)
+    return {unit for r in measure.responsibilities.all() for unit in scope.acting_units(r.unit_id, STAFF)}
 
 
 def can_fill(user, measure: Measure, unit_id: int) -> bool:
@@ -88,7 +98,9 @@ def get_fill_context_for_user(user, measure_id: int, period_id: int, unit_id: in
     )
     period = get_object_or_404(Period.objects.select_related("plan"), pk=period_id, plan_id=measure.task.plan_id)
     unit = next((r.unit for r in measure.responsibilities.all() if r.unit_id == unit_id), None)
-    if unit is None:
+    if unit is None and unit_id in responsible_unit_ids(measure):  # a member of a collective
+        unit = Unit.objects.get(pk=unit_id)
+    if unit is None or unit.is_collective:  # a collective reports through its members
         raise Http404
     scope = scope_for(user)
     own = set(scope.unit_ids(STAFF, REVIEWER))

@@ -2,12 +2,13 @@ from datetime import date
 
 import django_filters
 from django import forms
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import BigIntegerField, Case, CharField, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tasks.models import Plan, Programme
+from tasks.models import Plan, Programme, Responsibility
+from units.models import Unit
 
 from .models import Period, ProgressReport
 
@@ -23,16 +24,38 @@ def month_choices(today: date) -> list[tuple[str, str]]:
     return months
 
 
+def answered_by(scope, *roles: str):
+    """The responsibilities a user reports on (or reviews, by role): his units' own, and those
+    of a collective (各镇街) that stands for one of them, each with the unit that answers for it
+    (acting_unit_id, acting_unit_name): the unit itself, or his member of the collective."""
+    own = scope.unit_ids(*roles)
+    rows = Responsibility.objects.filter(unit_id__in=scope.answering_unit_ids(*roles))
+    members = {c: min(m & own) for c, m in scope.collectives.items() if m & own and c not in own}
+    if not members:
+        return rows.annotate(acting_unit_id=F("unit_id"), acting_unit_name=F("unit__name"))
+    names = dict(Unit.objects.filter(pk__in=set(members) | set(members.values())).values_list("pk", "name"))
+    for collective, member in members.items():
+        # A town that answers for the measure in its own name has its own row already.
+        rows = rows.exclude(Q(unit_id=collective) & Exists(
+            Responsibility.objects.filter(measure=OuterRef("measure"), unit_id=member)))
+    return rows.annotate(
+        acting_unit_id=Case(*(When(unit_id=c, then=Value(m)) for c, m in members.items()), default=F("unit_id"),
+                            output_field=BigIntegerField()),
+        acting_unit_name=Case(*(When(unit_id=c, then=Value(f"{names[m]}（{names[c]}）")) for c, m in members.items()),
+                              default=F("unit__name"), output_field=CharField()),
+    )
+
+
 def with_period_state(responsibilities, *, day: date, today: date):
-    """Annotate each (measure, unit) with the plan's period containing `day`, the state of the
+    """Annotate each (measure, acting unit: see answered_by) with the plan's period containing `day`, the state of the
     unit's newest report for it, and how many open periods are past due with nothing submitted."""
     plan = OuterRef("measure__task__plan")
     period = Period.objects.filter(plan=plan, start__lte=day, end__gte=day)
     latest = ProgressReport.objects.filter(
-        measure=OuterRef("measure"), unit=OuterRef("unit"), period__plan=plan, period__start__lte=day, period__end__gte=day
+        measure=OuterRef("measure"), unit=OuterRef("acting_unit_id"), period__plan=plan, period__start__lte=day, period__end__gte=day
     ).order_by("-version")
     submitted = ProgressReport.objects.filter(
-        period=OuterRef("pk"), measure=OuterRef(OuterRef("measure")), unit=OuterRef(OuterRef("unit")), state__in=DONE
+        period=OuterRef("pk"), measure=OuterRef(OuterRef("measure")), unit=OuterRef(OuterRef("acting_unit_id")), state__in=DONE
     )
     overdue = (
         Period.objects.filter(plan=plan, is_open=True, due_date__lt=today)

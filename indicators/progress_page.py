@@ -6,6 +6,8 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils import timezone
 
+from units.models import Unit
+
 from .access import fill_units
 from .figures import TargetSpec, approved_rows, progress
 from .history import measure_history
@@ -49,10 +51,8 @@ def measure_progress_context(user, measure, targets) -> dict:
     units = fill_units(user, measure)
     current = Period.objects.filter(plan_id=measure.task.plan_id, start__lte=today, end__gte=today, is_open=True).first()
     if units and current:
-        for responsibility in measure.responsibilities.all():
-            if responsibility.unit_id in units:
-                fill.append((responsibility.unit, current,
-                             reverse("reporting:report_edit", args=[measure.pk, current.pk, responsibility.unit_id])))
+        for unit in Unit.objects.filter(pk__in=units).order_by("name"):  # his own, or his towns of 各镇街
+            fill.append((unit, current, reverse("reporting:report_edit", args=[measure.pk, current.pk, unit.pk])))
     return {
         "approved_reports": approved,
         "reports_in_works": in_works,

@@ -32,7 +32,7 @@ class MyTaskTable(PortalTable):
     )
     measure = tables.Column(verbose_name=_("工作措施"), accessor="measure__text", orderable=False)
     programme = tables.Column(verbose_name=_("专项"), accessor="measure__task__programme__name")
-    unit = tables.Column(verbose_name=_("单位"), accessor="unit__name")
+    unit = tables.Column(verbose_name=_("单位"), accessor="acting_unit_name", order_by=("acting_unit_name",))
     role = tables.Column(verbose_name=_("职责"))
     period = tables.Column(verbose_name=_("周期"), accessor="period_start", order_by=("period_start",))
     period_due = tables.DateColumn(verbose_name=_("报送截止"), format="Y-m-d")
@@ -81,8 +81,9 @@ class MyTaskTable(PortalTable):
         return format_html('<span class="badge text-bg-danger overdue">{}</span>', value)
 
     def render_actions(self, record):
-        if record.period_id and record.unit_id in self.fill_units and record.report_state not in {"submitted", "approved"} and record.period_open:
-            url = reverse("reporting:report_edit", args=[record.measure_id, record.period_id, record.unit_id])
+        if (record.period_id and record.acting_unit_id in self.fill_units
+                and record.report_state not in {"submitted", "approved"} and record.period_open):
+            url = reverse("reporting:report_edit", args=[record.measure_id, record.period_id, record.acting_unit_id])
             return format_html('<a class="btn btn-sm btn-primary fill" href="{}">{}</a>', url, _("填报"))
         if record.report_id:
             return format_html('<a class="btn btn-sm btn-outline-secondary" href="{}">{}</a>',

@@ -27,7 +27,7 @@ from units.models import Membership
 from . import access
 from .evidence import CONTENT_TYPES
 from .figures import TargetSpec, ValueRow, approved_rows, progress, rate_of
-from .filters import MyTaskFilter, ReviewFilter
+from .filters import MyTaskFilter, ReviewFilter, answered_by
 from .forms import PeriodDueDateForm, PeriodReopenForm, PlanReportingFromForm, ReportForm, ReviewForm
 from .history import report_history
 from .models import ActualValue, Notification, Period, ProgressReport
@@ -64,10 +64,7 @@ STAFF, REVIEWER = Membership.Role.STAFF, Membership.Role.REVIEWER
 def my_tasks(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
     rows = (
-        Responsibility.objects.filter(
-            unit_id__in=scope.unit_ids(STAFF, REVIEWER),
-            measure__in=Measure.objects.visible_to(request.user),
-        )
+        answered_by(scope, STAFF, REVIEWER).filter(measure__in=Measure.objects.visible_to(request.user))
         .select_related("measure__task__plan", "measure__task__programme", "unit")
         .order_by("measure__task__plan_id", "measure__task__number", "measure__seq", "unit__name")
     )

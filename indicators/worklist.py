@@ -15,7 +15,7 @@ from tasks.models import Measure, Plan, Responsibility
 from units.access import scope_for
 from units.models import Membership, Region
 
-from .filters import DONE, with_period_state
+from .filters import DONE, answered_by, with_period_state
 from .models import Period, ProgressReport
 
 
@@ -92,7 +92,7 @@ def worklist_for(user, today: date | None = None) -> Worklist:
     if not staff_units:
         return worklist
     rows = with_period_state(
-        Responsibility.objects.filter(unit_id__in=staff_units, measure__in=Measure.objects.visible_to(user)),
+        answered_by(scope, Membership.Role.STAFF).filter(measure__in=Measure.objects.visible_to(user)),
         day=today, today=today,
     ).values_list("measure__task__plan_id", "period_id", "period_open", "report_state", "overdue_count")
     by_plan: dict[int, PlanWork] = {}

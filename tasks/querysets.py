@@ -2,6 +2,7 @@ from django.db import models
 from django.db.models import Count, Q
 
 from units.access import scope_for
+from units.collectives import covering
 
 
 class ProgrammeQuerySet(models.QuerySet):
@@ -46,7 +47,9 @@ class MeasureQuerySet(models.QuerySet):
         return self.filter(task__plan__city_id__in=scope.city_ids)
 
     def of_units(self, unit_ids, role: str | None = None):
-        condition = Q(responsibilities__unit_id__in=unit_ids)
+        """Measures these units answer for, in their own name or through a collective (各镇街)."""
+        unit_ids = set(unit_ids)
+        condition = Q(responsibilities__unit_id__in=unit_ids | set(covering(unit_ids)))
         if role:
             condition &= Q(responsibilities__role=role)
         return self.filter(condition).distinct()

@@ -48,10 +48,19 @@ class Unit(models.Model):
         DISTRICT = "district", _("区/县级市")
         TOWN = "town", _("镇街")
         OTHER = "other", _("其他")
+        # 各镇街, 各区, 各县（市、区）: one name on the ledger for every unit of a kind in the
+        # region. A measure holds it as one responsibility; its members are found when read
+        # (units.collectives), so a town added later answers for the measure too.
+        COLLECTIVE = "collective", _("统称（各镇街、各区等）")
 
     region = models.ForeignKey(Region, verbose_name=_("所属地区"), on_delete=models.PROTECT, related_name="units")
     name = models.CharField(_("名称"), max_length=100)
     kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices, default=Kind.BUREAU)
+    member_kind = models.CharField(
+        _("统称的单位类型"), max_length=10, blank=True,
+        choices=[(Kind.DISTRICT.value, Kind.DISTRICT.label), (Kind.TOWN.value, Kind.TOWN.label)],
+        help_text=_("统称（如“各镇街”）所指的单位类型：所属地区及其下级地区中这一类型的每个单位"),
+    )
     parent = models.ForeignKey(
         "self", verbose_name=_("上级单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
@@ -62,10 +71,21 @@ class Unit(models.Model):
         verbose_name = _("责任单位")
         verbose_name_plural = _("责任单位")
         ordering = ["region_id", "kind", "name"]
-        constraints = [models.UniqueConstraint(fields=["region", "name"], name="unit_unique_name_in_region")]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "name"], name="unit_unique_name_in_region"),
+            models.CheckConstraint(
+                condition=Q(kind="collective", member_kind__in=["district", "town"])
+                | (~Q(kind="collective") & Q(member_kind="")),
+                name="unit_collective_has_member_kind",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_collective(self) -> bool:
+        return self.kind == self.Kind.COLLECTIVE
 
 
 class UnitAlias(models.Model):

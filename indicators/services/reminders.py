@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from tasks.models import Responsibility
 from units.access import scope_for
+from units.collectives import covering, expand_pairs
 from units.models import Membership, Unit
 
 from ..models import Notification, Period, ProgressReport, Reminder
@@ -46,10 +47,15 @@ def missing_reports(*, periods: Iterable[Period], unit_ids: Iterable[int] | None
         return []
     responsibilities = Responsibility.objects.filter(measure__task__plan_id__in={p.plan_id for p in periods})
     if unit_ids is not None:
-        responsibilities = responsibilities.filter(unit_id__in=list(unit_ids))
+        unit_ids = set(unit_ids)
+        responsibilities = responsibilities.filter(unit_id__in=unit_ids | set(covering(unit_ids)))
     by_plan: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for measure_id, unit_id, plan_id in responsibilities.values_list("measure_id", "unit_id", "measure__task__plan_id"):
-        by_plan[plan_id].append((measure_id, unit_id))
+    # A collective (各镇街) is chased through each of its member units.
+    for measure_id, unit_id, plan_id in expand_pairs(
+        responsibilities.values_list("measure_id", "unit_id", "measure__task__plan_id")
+    ):
+        if unit_ids is None or unit_id in unit_ids:
+            by_plan[plan_id].append((measure_id, unit_id))
     done = set(
         ProgressReport.objects.filter(
             period__in=periods, state__in=[ProgressReport.State.SUBMITTED, ProgressReport.State.APPROVED]

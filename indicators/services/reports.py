@@ -21,7 +21,7 @@ from tasks.models import Measure, Responsibility
 from units.access import scope_for
 from units.models import Membership, Unit
 
-from ..access import filers_of
+from ..access import filers_of, responsible_roles, responsible_unit_ids
 from ..evidence import EvidenceRefused, check_evidence_file
 from ..figures import rate_of
 from ..models import ActualValue, Evidence, Notification, Period, ProgressReport, Target, TargetKind
@@ -59,7 +59,7 @@ def fillable_targets(*, measure: Measure, period: Period, unit_id: int) -> list[
     Support units add their contribution to additive targets and rates; a level (stock,
     ceiling) is the lead unit's to state.
     """
-    is_lead = any(r.unit_id == unit_id and r.role == Responsibility.Role.LEAD for r in measure.responsibilities.all())
+    is_lead = responsible_roles(measure).get(unit_id) == Responsibility.Role.LEAD
     return [
         t for t in measure.targets.all()
         if t.period_start <= period.end and t.period_end >= period.start
@@ -75,7 +75,7 @@ def with_history_user(obj, user):
 
 def _check_can_fill(user, measure: Measure, unit: Unit) -> None:
     staff_units = scope_for(user).unit_ids(Membership.Role.STAFF)
-    if unit.pk not in staff_units or not measure.responsibilities.filter(unit=unit).exists():
+    if unit.pk not in staff_units or unit.pk not in responsible_unit_ids(measure):
         raise ReportingError(_("您不是“%(unit)s”的填报员，不能填报该单位的报告。") % {"unit": unit.name})
 
 

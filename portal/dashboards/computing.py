@@ -20,6 +20,7 @@ from django.utils import timezone
 from indicators.models import ActualValue, ProgressReport, Target
 from portal.supervision.models import Closure
 from tasks.models import Measure, Plan, Programme, Responsibility
+from units.collectives import expand_pairs
 
 from . import rollups
 from .models import CitySummary, MeasureSummary, MeasureUnit, PlanSummary, ProgrammeCitySummary, Tally, TargetSeries
@@ -155,7 +156,8 @@ def load_plan(plan: PlanInfo, measure_ids: Sequence[int] | None):
         "indicator_id",
     ).order_by("measure_id", "seq"):
         targets[measure_id].append((rollups.TargetRow(pk, kind, comparator, value, value_max, unit, start, end), indicator_id))
-    responsibilities = list(responsibilities_qs.values_list("measure_id", "unit_id", "role"))
+    # A collective (各镇街) counts as each of its member units, as if each were named.
+    responsibilities = expand_pairs(responsibilities_qs.values_list("measure_id", "unit_id", "role"))
     leads = {(m, u) for m, u, role in responsibilities if role == Responsibility.Role.LEAD}
     # Only the highest approved version of each (measure, unit, period) counts.
     approved = _tuples(reports_qs.values_list(

@@ -22,6 +22,7 @@ from django.utils.safestring import mark_safe
 
 from indicators.models import RecordedResult, Target
 from tasks.models import Measure, Plan, Programme, Responsibility, Task
+from units.collectives import covering
 from units.models import Region, Unit
 
 from . import rollups
@@ -368,14 +369,20 @@ def unit_dashboard(unit: Unit, wanted: date | None) -> UnitDashboard:
     as_of = pick_month(months, wanted)
     summary = next((s for s in trend if s.as_of == as_of), None)
     with_cells([summary], as_of, unit=unit.pk)
-    roles = dict(Responsibility.objects.filter(unit=unit).values_list("measure_id", "role"))
+    answering = [unit.pk, *covering([unit.pk])]  # its own name, and the collectives (各镇街) it is in
+    roles = {}
+    for measure_id, unit_id, role in Responsibility.objects.filter(unit_id__in=answering).values_list(
+        "measure_id", "unit_id", "role"
+    ):
+        if unit_id == unit.pk or measure_id not in roles:
+            roles[measure_id] = role
     measures = sorted(
         MeasureSummary.objects.filter(as_of=as_of, measure_id__in=list(roles)).select_related("measure", "task", "plan"),
         key=lambda row: rollups.lateness_rank(row.status, row.lateness, row.measure_id),
     ) if as_of else []
     for row in measures:
         row.role = roles.get(row.measure_id)
-    plans = Plan.objects.filter(tasks__measures__responsibilities__unit=unit).distinct()
+    plans = Plan.objects.filter(tasks__measures__responsibilities__unit_id__in=answering).distinct()
     return UnitDashboard(unit, as_of, months, summary, trend_window(trend, as_of, _plan_years(plans)), measures)
 
 

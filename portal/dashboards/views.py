@@ -243,7 +243,7 @@ def measures(request: HttpRequest) -> HttpResponse:
         title.append(item.name)
     if data["unit"]:
         unit_obj = get_unit_for_user(request.user, data["unit"])
-        rows = rows.filter(measure__responsibilities__unit=unit_obj)
+        rows = rows.filter(measure__in=Measure.objects.of_units([unit_obj.pk]))
         title.append(unit_obj.name)
     rows = rows.annotate(severity=reads.SEVERITY_ORDER).select_related("measure", "task", "plan", "city").order_by(
         "severity", "-lateness", "plan_id", "task__number", "measure__seq"

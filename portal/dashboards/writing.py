@@ -17,6 +17,8 @@ from django.db import connection
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce
 
+from units.collectives import covering
+
 from . import rollups
 from .computing import (
     CITY_FIELDS, MEASURE_FIELDS, MEASURE_UNIT_FIELDS, PROGRAMME_FIELDS, SERIES_FIELDS, TALLY_FIELDS, TASK_FIELDS,
@@ -240,15 +242,22 @@ def write_programmes(city_ids: Iterable[int]) -> None:
 def write_units(unit_ids: Iterable[int]) -> None:
     """These units' tallies added up again from all their measures."""
     unit_ids = list(unit_ids)
+    # A town counts the measures of the collectives (各镇街) that stand for it as its own.
+    stands_for = covering(unit_ids)
     rows = list(
-        MeasureSummary.objects.filter(measure__responsibilities__unit_id__in=unit_ids)
+        MeasureSummary.objects.filter(measure__responsibilities__unit_id__in=[*unit_ids, *stands_for])
         .values("as_of", "city_id", unit=F("measure__responsibilities__unit_id"))
         .annotate(**_measure_tally())
         .order_by()
     )
+    tallies: dict[tuple, list] = {}
+    for r in rows:
+        for unit in stands_for.get(r["unit"], ()) if r["unit"] in stands_for else (r["unit"],):
+            into = tallies.setdefault((unit, r["as_of"], r["city_id"]), [0] * len(TALLY_FIELDS))
+            for i, f in enumerate(TALLY_FIELDS):
+                into[i] += r[f]
     delete(UnitSummary.objects.filter(unit_id__in=unit_ids))
-    insert(UnitSummary, UNIT_FIELDS, [(r["unit"], r["as_of"], r["city_id"]) + tuple(r[f] for f in TALLY_FIELDS)
-                                      for r in rows])
+    insert(UnitSummary, UNIT_FIELDS, [key + tuple(values) for key, values in tallies.items()])
 
 
 STATUS_INDEX = {status: i for i, status in enumerate(rollups.STATUSES)}

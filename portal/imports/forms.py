@@ -134,7 +134,8 @@ class UnitMappingForm(forms.Form):
         suggestions = suggestions or {}
         units = Unit.objects.filter(region__in=Region.objects.filter(pk=city.pk) | Region.objects.filter(parent=city))
         existing = [(f"u{pk}", name) for pk, name in units.order_by("kind", "name").values_list("pk", "name")]
-        create = [(f"new:{kind}", _("新建单位：%(kind)s") % {"kind": label}) for kind, label in Unit.Kind.choices]
+        create = [(f"new:{kind}", _("新建单位：%(kind)s") % {"kind": label}) for kind, label in Unit.Kind.choices
+                  if kind != Unit.Kind.COLLECTIVE]
         for index, name in enumerate(self.names):
             suggested = [(f"u{pk}", label) for pk, label in suggestions.get(name, [])]
             choices = [("", _("（请选择）"))]

@@ -122,7 +122,8 @@ def test_a_deleted_measure_stops_counting_everywhere_at_the_next_job(
     has no figures left."""
     measure = measure_of(ZS, "3.3")
     youth = unit_named("zhongshan", "团市委")
-    loner = Unit.objects.filter(region__code="zhongshan", responsibilities__isnull=True).order_by("pk").first()
+    # A unit of its own: every town answers for the plan's 各镇街 measures.
+    loner = Unit.objects.create(region=youth.region, name="市测试办", kind="bureau")
     Responsibility.objects.create(measure=measure, unit=loner, role="support")
     reporting.report(measure, youth, date(2025, 1, 1), {target_of(measure, "traineeship_posts"): 3000})
     services.rollups_rebuild()
@@ -222,7 +223,8 @@ def test_a_unit_taken_off_a_measure_stops_counting_it(reporting):
     june = date(2025, 6, 30)
     sanxiang, labour = unit_named("zhongshan", "三乡镇"), unit_named("zhongshan", "市民政局")
     before = UnitSummary.objects.get(unit=sanxiang, as_of=june)
-    Responsibility.objects.filter(measure=measure, unit=sanxiang).delete()
+    # 三乡镇 answers for it as one of 各镇街: the collective comes off, and every town with it.
+    assert Responsibility.objects.filter(measure=measure, unit__name="各镇街").delete()[0] == 1
     Responsibility.objects.get_or_create(measure=measure, unit=labour, defaults={"role": "support"})
     services.rollups_recompute_measures(measure_ids=[measure.pk])
     after = UnitSummary.objects.get(unit=sanxiang, as_of=june)

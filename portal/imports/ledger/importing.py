@@ -16,6 +16,7 @@ from django.utils.text import slugify
 
 from portal.memory import garbage_collection_paused
 from tasks.models import Plan, Programme
+from units.collectives import ensure_collective
 from units.matching import suggest_units
 from units.models import Region, Unit, UnitAlias
 
@@ -31,7 +32,7 @@ from .read import (
     read_ledger_bytes,
 )
 from .results import ResultsCheck, check_results, results_write
-from .validate import LedgerDraft, UnitDirectory, validate_ledger
+from .validate import LedgerDraft, UnitDirectory, split_units, validate_ledger
 from .write import ImportSummary, ledger_write
 
 __all__ = [
@@ -72,6 +73,7 @@ class LedgerImport:
     plan: Plan | None = None
     results: ResultsCheck | None = None
     row_keys: dict[str, str] | None = None  # sheet!row → what the file held there (read.row_key)
+    unit_choices: dict[str, UnitChoice] | None = None  # the choices the draft was validated with
 
 
 def plan_years(*, city: Region, title: str, years: tuple[int, int] | None) -> tuple[Plan | None, int, int]:
@@ -118,7 +120,12 @@ def _ledger_import(
     cell_edits: dict[str, dict[str, str]] | None = None,
     remembered: dict[str, dict[str, str]] | None = None,
     city_rows: str | None = None,
-    ledger_file: LedgerFile | None = None,  # the file already read (a command validating it several times)
+    ledger_file: LedgerFile | None = None,  # the file already read (a command importing it city by city)
+    # Called with the unit names the file uses and the city does not know, before validating:
+    # the choices it returns are made with the admin's (the command's --map-unit / --create-units).
+    choose_units: Callable[[list[str]], dict[str, UnitChoice]] | None = None,
+    # A dry run of this same import: its draft is written as it stands, not validated again.
+    validated: LedgerImport | None = None,
     skip_bad_rows: bool = False,
     dry_run: bool = False,
     user=None,
@@ -131,6 +138,10 @@ def _ledger_import(
 ) -> LedgerImport:
     report = on_progress or (lambda _label, _share: None)
     plan, year_start, year_end = plan_years(city=city, title=title, years=years)
+    if validated is not None and not dry_run:
+        return _write(validated, city=city, plan=plan, title=title, years=(year_start, year_end),
+                      unit_choices=validated.unit_choices or {}, skip_bad_rows=skip_bad_rows, user=user, slug=slug,
+                      frequency=frequency, source_document=source_document, filename=filename, report=report)
     report("读取文件", 0)
     if ledger_file is None:
         ledger_file = read_ledger_bytes(
@@ -163,8 +174,13 @@ def _ledger_import(
         ])
     edited_rows = apply_cell_edits(sheet, cell_edits) if cell_edits else set()
     remembered_rows = {int(key.rsplit("!", 1)[1]) for key in earlier}
-    unit_choices = unit_choices or {}
+    unit_choices = dict(unit_choices or {})
+    if choose_units is not None:
+        unknown = unknown_unit_names(sheet, UnitDirectory(city, _overrides(unit_choices)))
+        unit_choices.update(choose_units(unknown) if unknown else {})
     _check_unit_choices(city, unit_choices)
+    # Units to be created have no id yet: each stands in with a negative one until written.
+    overrides = _overrides(unit_choices)
 
     def validate(overrides=None) -> LedgerDraft:
         return validate_ledger(
@@ -177,12 +193,8 @@ def _ledger_import(
             on_progress=lambda done, total: report("校验", 0.5 + 0.4 * done / max(total, 1)),
         )
 
+    draft = validate(overrides)
     if dry_run:
-        # Units to be created have no id yet: each stands in with a negative one.
-        overrides = {}
-        for index, (name, choice) in enumerate(sorted(unit_choices.items()), start=1):
-            overrides[name] = choice.unit_id if choice.unit_id else -index
-        draft = validate(overrides)
         report("比对现有数据", 0.9)
         results = check_results(ledger_file.result_sheets, city=city, choices=result_choices)
         preview = ledger_preview(
@@ -197,25 +209,30 @@ def _ledger_import(
             )
         preview.edited_rows = len(edited_rows - remembered_rows)
         report("完成", 1)
-        return LedgerImport(draft, None, preview, ledger_file, sheet, plan, results, row_keys)
+        return LedgerImport(draft, None, preview, ledger_file, sheet, plan, results, row_keys, unit_choices)
 
     # Results a city reported (a results sheet) are written with the ledger, or nothing is.
     results = check_results(ledger_file.result_sheets, city=city, choices=result_choices)
-    if not results.ok and not skip_bad_rows:
-        return LedgerImport(validate(), None, None, ledger_file, sheet, plan, results)
-    if not unit_choices:
-        # Validate outside the transaction, so that a job's progress can be seen meanwhile.
-        draft = validate()
-        if not draft.ok and not skip_bad_rows:
-            return LedgerImport(draft, None, None, ledger_file, sheet, plan, results)
+    validated = LedgerImport(draft, None, None, ledger_file, sheet, plan, results, row_keys, unit_choices)
+    return _write(validated, city=city, plan=plan, title=title, years=(year_start, year_end), unit_choices=unit_choices,
+                  skip_bad_rows=skip_bad_rows, user=user, slug=slug, frequency=frequency,
+                  source_document=source_document, filename=filename, report=report)
+
+
+def _write(validated: LedgerImport, *, city: Region, plan: Plan | None, title: str, years: tuple[int, int],
+           unit_choices: dict[str, UnitChoice], skip_bad_rows: bool, user, slug: str, frequency: str,
+           source_document: str, filename: str, report: Progress) -> LedgerImport:
+    """Write a validated draft in one transaction: the unit choices made, the new units put in
+    for their placeholders, then the plan. Validated once, outside the transaction, so that
+    a job's progress can be seen meanwhile; a bad file writes nothing unless skip_bad_rows."""
+    draft, results = validated.draft, validated.results
+    if (not results.ok or not draft.ok) and not skip_bad_rows:
+        return validated
     report("写入数据库", 0.9)
+    year_start, year_end = years
     with transaction.atomic():
-        if unit_choices:
-            _apply_unit_choices(city, unit_choices)
-            draft = validate()
-            if not draft.ok and not skip_bad_rows:
-                transaction.set_rollback(True)  # the unit choices go too: nothing is written
-                return LedgerImport(draft, None, None, ledger_file, sheet, plan, results)
+        created = _apply_unit_choices(city, unit_choices)
+        _create_collectives(city, draft, created)
         if plan is not None:
             # Two imports into one plan would each compare with what the other is writing:
             # the second waits for the first to commit, then compares with its result.
@@ -233,7 +250,18 @@ def _ledger_import(
         summary = ledger_write(draft=draft.without_bad_rows() if skip_bad_rows else draft, plan=plan, user=user)
         summary.results = results_write(results.lines, city=city, source_document=source_document or filename)
     report("完成", 1)
-    return LedgerImport(draft, summary, None, ledger_file, sheet, plan, results, row_keys)
+    return replace(validated, summary=summary, plan=plan)
+
+
+def unknown_unit_names(sheet: LedgerSheet, units: UnitDirectory) -> list[str]:
+    """The unit names of the sheet's measure rows the directory does not know, in file order."""
+    names: dict[str, None] = {}
+    for row in sheet.rows:
+        if row.get("measure"):
+            for name in (*split_units(row.get("lead")), *split_units(row.get("support"))):
+                if name not in names and units.resolve(name) is None:
+                    names[name] = None
+    return list(names)
 
 
 def ledger_import_file(
@@ -275,20 +303,45 @@ def _check_unit_choices(city: Region, choices: dict[str, UnitChoice]) -> None:
     for name, choice in choices.items():
         if choice.unit_id and choice.unit_id not in allowed:
             raise LedgerImportError(f"“{name}”只能对应到{city.name}的单位")
-        if not choice.unit_id and choice.create_kind not in Unit.Kind.values:
+        if not choice.unit_id and (choice.create_kind not in Unit.Kind.values or choice.create_kind == Unit.Kind.COLLECTIVE):
             raise LedgerImportError(f"新建单位“{name}”需要选择单位类型")
 
 
-def _apply_unit_choices(city: Region, choices: dict[str, UnitChoice]) -> None:
-    """A mapped name becomes an alias of the unit in the city; a created unit is created."""
-    for name, choice in choices.items():
+def _overrides(choices: dict[str, UnitChoice]) -> dict[str, int]:
+    """The unit each chosen name stands for while validating: a unit to be created has no id
+    yet and stands in with a negative one (in the order of the names)."""
+    return {name: choice.unit_id or -index for index, (name, choice) in enumerate(sorted(choices.items()), start=1)}
+
+
+def _apply_unit_choices(city: Region, choices: dict[str, UnitChoice]) -> dict[int, int]:
+    """A mapped name becomes an alias of the unit in the city; a created unit is created.
+    Returns the created units' ids by their placeholders (see _overrides)."""
+    created = {}
+    for placeholder, (name, choice) in zip(_overrides(choices).values(), sorted(choices.items())):
         name = name.strip()
         if choice.unit_id:
             unit = Unit.objects.get(pk=choice.unit_id)
             if UnitDirectory.key(unit.name) != UnitDirectory.key(name):
                 UnitAlias.objects.update_or_create(region=city, name=name, defaults={"unit": unit})
         else:
-            Unit.objects.get_or_create(region=city, name=name, defaults={"kind": choice.create_kind})
+            unit, _new = Unit.objects.get_or_create(region=city, name=name, defaults={"kind": choice.create_kind})
+            created[placeholder] = unit.pk
+    return created
+
+
+def _create_collectives(city: Region, draft: LedgerDraft, created: dict[int, int]) -> None:
+    """The collective names (各镇街) the city uses for the first time become its collective
+    units; the draft's measures name them, and the units just created, instead of their
+    placeholders."""
+    created = dict(created)
+    for placeholder, (name, kind) in draft.new_collectives.items():
+        created[placeholder] = ensure_collective(city, name, kind).pk
+    if not created:
+        return
+    for measure in draft.measures:
+        measure.lead_ids = [created.get(uid, uid) for uid in measure.lead_ids]
+        measure.support_ids = [created.get(uid, uid) for uid in measure.support_ids]
+    draft.new_collectives = {}
 
 
 def _city_regions(city: Region):

@@ -16,6 +16,7 @@ from indicators.models import ActualValue, Target
 from indicators.parsing import PlanContext, parse_targets
 from tasks.models import Measure, Plan, Responsibility, Task
 from tasks.signals import notify_progress_changed
+from units.collectives import ensure_collective
 from units.resources import FormulaSafeResource
 
 from .export import target_cell
@@ -155,6 +156,11 @@ class MeasureResource(FormulaSafeResource):
         parsed = self._parsed[kwargs["row_number"]]
         with transaction.atomic():
             current = {r.unit_id: r for r in instance.responsibilities.all()}
+            units = self._units[instance.task.plan.city_id]
+            for placeholder, (name, kind) in units.new_collectives.items():  # 各镇街, first used here
+                collective = ensure_collective(instance.task.plan.city, name, kind)
+                if placeholder in parsed["roles"]:
+                    parsed["roles"][collective.pk] = parsed["roles"].pop(placeholder)
             for unit_id, role in parsed["roles"].items():
                 if unit_id not in current:
                     Responsibility.objects.create(measure=instance, unit_id=unit_id, role=role)

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from indicators.models import Indicator, IndicatorAlias
 from indicators.parsing import ParsedTarget, PlanContext, parse_targets, plain_number, strip_quotes
 from tasks.models import Programme
+from units.collectives import collective_kind
 from units.models import Region, Unit, UnitAlias
 
 from ..programmes import UNCLASSIFIED_NAME, suggest_programme
@@ -32,19 +33,6 @@ SECTION_NUMBER_RE = re.compile(rf"^[(（]?([{CHINESE_NUMERALS}百千零]+)[)）]
 DIGITS_RE = re.compile(r"\d+(?:\.\d+)?")
 NOTE_RE = re.compile(r"^\s*(注|备注|说明|填表说明|填报说明|附注|填表人|审核人|联系人|制表)\s*[:：]")
 UNIT_SEPARATORS = "、，,；;/／\n"
-COLLECTIVE_UNITS = {
-    "各镇街": Unit.Kind.TOWN,
-    "各镇(街)": Unit.Kind.TOWN,
-    "各镇（街）": Unit.Kind.TOWN,
-    "各镇区": Unit.Kind.TOWN,
-    "各镇(区)": Unit.Kind.TOWN,
-    "各区": Unit.Kind.DISTRICT,
-    "各市(区)": Unit.Kind.DISTRICT,
-    "各市（区）": Unit.Kind.DISTRICT,
-    "各县(市、区)": Unit.Kind.DISTRICT,
-    "各县（市、区）": Unit.Kind.DISTRICT,
-    "各县(市,区)": Unit.Kind.DISTRICT,
-}
 
 
 @dataclass(frozen=True)
@@ -129,6 +117,7 @@ class LedgerDraft:
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     unknown_units: dict[str, list[Place]] = field(default_factory=dict)
+    new_collectives: dict[int, tuple[str, str]] = field(default_factory=dict)  # see UnitDirectory
     layout: TaskLayout | None = None
     # Filled by without_bad_rows(): what the file holds but this import leaves alone.
     skipped_measures: set[tuple[int, int]] = field(default_factory=set)
@@ -175,6 +164,7 @@ class LedgerDraft:
 
 # A unit chosen for creation in the preview has no id yet: it stands in with a negative one.
 UnitOverrides = dict[str, int]
+NEW_COLLECTIVE_IDS = -1_000_000  # placeholders of collectives to create count down from here
 
 
 class UnitDirectory:
@@ -189,9 +179,9 @@ class UnitDirectory:
         for name, unit_id in (overrides or {}).items():
             self.by_name[self.key(name)] = unit_id
         self._resolved: dict[str, list[int] | None] = {}
-        self.by_kind: dict[str, list[int]] = {}
-        for pk, _name, kind in units:
-            self.by_kind.setdefault(kind, []).append(pk)
+        # A collective name (各镇街) the city has not used yet: created when the ledger is
+        # written; until then it stands in with a negative id of its own.
+        self.new_collectives: dict[int, tuple[str, str]] = {}  # placeholder → (name, member kind)
 
     @staticmethod
     def key(name: str) -> str:
@@ -207,10 +197,14 @@ class UnitDirectory:
         key = self.key(name)
         if key in self.by_name:
             return [self.by_name[key]]
-        for collective, kind in COLLECTIVE_UNITS.items():
-            if key == self.key(collective):
-                return list(self.by_kind.get(kind, [])) or None
-        return None
+        kind = collective_kind(name)
+        if kind is None:
+            return None
+        # One responsibility for the whole collective, whose members are found when read.
+        placeholder = NEW_COLLECTIVE_IDS - len(self.new_collectives)
+        self.new_collectives[placeholder] = (name.strip(), kind)
+        self.by_name[key] = placeholder
+        return [placeholder]
 
 
 def split_units(text: str) -> list[str]:
@@ -533,6 +527,7 @@ def validate_ledger(
                                 f"任务序号{number}出现多次（第{rows}行）")
                 draft.problems.append(found)
                 later.problems.append(found)
+    draft.new_collectives = dict(units.new_collectives)
     return draft
 
 

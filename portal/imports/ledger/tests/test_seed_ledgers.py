@@ -69,12 +69,18 @@ def test_a_unit_named_by_its_alias_is_the_same_unit():
     assert Unit.objects.filter(region=zhongshan, name__contains="人力资源").count() == 1
 
 
-def test_a_collective_name_expands_to_the_citys_towns():
+def test_a_collective_name_is_one_responsibility_that_each_town_answers_for():
+    from indicators.access import responsible_unit_ids
+
     measure = Measure.objects.get(task__plan__slug="zhongshan-2023-2027", task__number=1, seq=1)
     towns = Unit.objects.filter(region__code="zhongshan", kind="town")
     assert towns.count() == 23
-    supporting = set(measure.responsibilities.filter(role="support").values_list("unit", flat=True))
-    assert set(towns.values_list("pk", flat=True)) <= supporting
+    collective = measure.responsibilities.get(role="support", unit__kind="collective").unit
+    assert (collective.name, collective.member_kind) == ("各镇街", "town")
+    assert not measure.responsibilities.filter(unit__kind="town").exists()
+    assert set(towns.values_list("pk", flat=True)) <= responsible_unit_ids(measure)
+    # One responsibility per name on the ledger, not one per town.
+    assert Responsibility.objects.filter(measure__task__plan__slug="zhongshan-2023-2027").count() < 150
 
 
 def test_targets_are_normalised_to_base_units():

@@ -157,13 +157,13 @@ class Command(BaseCommand):
         }
         directory = UnitDirectory(region)
         mapped = dict(parse_map_unit(text, directory, strict=not several) for text in map_unit)
-        preview = ledger_import(**options, dry_run=True).preview
-        choices = self.unit_choices(preview, {name: pk for name, pk in mapped.items() if pk}, create)
-        if choices:
-            options["unit_choices"] = choices
-            preview = ledger_import(**options, dry_run=True).preview
-        self.print_preview(preview)
-        return options, preview
+        mapped = {name: pk for name, pk in mapped.items() if pk}
+        # Validated once: the unit choices are made before, and the import writes this draft.
+        result = ledger_import(**options, dry_run=True,
+                               choose_units=lambda names: self.unit_choices(names, mapped, create))
+        options["validated"] = result
+        self.print_preview(result.preview)
+        return options, result.preview
 
     def errors(self, preview, city: str) -> list[str]:
         lines = [f"  {city + '：' if city else ''}{problem}" for problem in preview.problems]
@@ -187,15 +187,15 @@ class Command(BaseCommand):
         if summary.skipped_rows:
             self.stdout.write(f"跳过有错误的行 {summary.skipped_rows} 行")
 
-    def unit_choices(self, preview, mapped: dict[str, int], create: bool) -> dict[str, UnitChoice]:
+    def unit_choices(self, unknown: list[str], mapped: dict[str, int], create: bool) -> dict[str, UnitChoice]:
         """--map-unit for the names given, --create-units for the rest; says what it does."""
         choices = {}
         names = {unit_id: name for unit_id, name in Unit.objects.filter(pk__in=mapped.values()).values_list("pk", "name")}
         for name, unit_id in mapped.items():
-            if name in preview.unknown_units:
+            if name in unknown:
                 choices[name] = UnitChoice(unit_id=unit_id)
                 self.stdout.write(f"对应单位：{name} → {names[unit_id]}")
-        created = [name for name in preview.unknown_units if name not in choices] if create else []
+        created = [name for name in unknown if name not in choices] if create else []
         for name in created:
             choices[name] = UnitChoice(create_kind=guess_unit_kind(name))
         if created:
