@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('units', '0002_region_division_code'),
+        ('units', '0003_historicalmembership'),
     ]
 
     operations = [
