@@ -199,9 +199,11 @@ CELERY_RESULT_BACKEND = None
 
 # The cache (dashboard bodies and their versions, API rate counts, the replica pin): shared
 # by every web process and worker, in Redis — CACHE_URL (redis://host:6379/2), or else the
-# broker's Redis with the database number CACHE_REDIS_DB (by default the broker's plus one).
-# With no Redis broker (`make run`, Sentinel, RabbitMQ) and no CACHE_URL, each process's own
-# memory; CACHE_URL=locmem:// asks for that whatever the broker.
+# broker's Redis with the database number CACHE_REDIS_DB (by default the broker's plus one) when
+# DEBUG is off. With DEBUG on (development, the tests: they clear the cache, a FLUSHDB on
+# Redis, which must not hit a database someone else uses), with no Redis broker (`make run`,
+# Sentinel, RabbitMQ) and no CACHE_URL: each process's own memory; CACHE_URL=locmem:// asks
+# for that whatever the rest.
 _REDIS_CACHE = "django.core.cache.backends.redis.RedisCache"
 
 
@@ -209,7 +211,7 @@ def _cache_location() -> str:
     explicit = os.environ.get("CACHE_URL", "").strip()
     if explicit:
         return "" if explicit.startswith("locmem:") else explicit
-    if not CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    if DEBUG or not CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
         return ""
     from urllib.parse import urlsplit, urlunsplit
 

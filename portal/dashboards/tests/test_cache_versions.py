@@ -162,12 +162,15 @@ def test_with_a_cache_of_each_process_the_latest_run_dates_every_page(client, ma
     assert not served_from_cache(client, url)
 
 
-def test_the_cache_is_the_brokers_redis_on_another_database_unless_told(monkeypatch):
+def test_in_production_the_cache_is_the_brokers_redis_on_another_database_unless_told(monkeypatch):
     from portal import settings as portal_settings
 
     monkeypatch.delenv("CACHE_URL", raising=False)
     monkeypatch.delenv("CACHE_REDIS_DB", raising=False)
     monkeypatch.setattr(portal_settings, "CELERY_BROKER_URL", "redis://10.0.0.5:6379/3")
+    monkeypatch.setattr(portal_settings, "DEBUG", True)  # development and the tests: only if told
+    assert portal_settings._cache_location() == ""
+    monkeypatch.setattr(portal_settings, "DEBUG", False)
     assert portal_settings._cache_location() == "redis://10.0.0.5:6379/4"
     monkeypatch.setenv("CACHE_REDIS_DB", "9")
     assert portal_settings._cache_location() == "redis://10.0.0.5:6379/9"
