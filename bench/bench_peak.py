@@ -14,7 +14,8 @@ October 2026; November 2026 is open, due on 5 December: the peak. Bulk-loaded wi
 its own database (BENCH_PEAK_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/bench_peak).
 
 `peak` starts gunicorn (production settings) and a real Celery worker on Redis
-(BENCH_PEAK_BROKER_URL, default redis://127.0.0.1:6379/7), on loopback: `--staff` people,
+(BENCH_PEAK_BROKER_URL, default redis://127.0.0.1:6379/7; their shared cache BENCH_PEAK_CACHE_URL,
+default db 8, flushed with the broker before a run), on loopback: `--staff` people,
 each with an API token, file and submit one November report each at moments spread over
 `--seconds`, while `--leaders` people read city and plan dashboards (a page every 1–3 s), and
 the reviewers approve each submitted report; an approval is visible once the rollup job that
@@ -48,6 +49,7 @@ sys.path.insert(0, str(ROOT))
 PORT = int(os.environ.get("BENCH_PORT", "8797"))
 SECRET = "bench-peak-secret-key-for-loopback-only-0123456789abcdef"
 BROKER = os.environ.get("BENCH_PEAK_BROKER_URL", "redis://127.0.0.1:6379/7")
+CACHE = os.environ.get("BENCH_PEAK_CACHE_URL", "redis://127.0.0.1:6379/8")  # shared by gunicorn and the worker
 YEARS = range(2022, 2027)
 OPEN_MONTH = date(2026, 11, 1)
 AS_OF = "2026-10"
@@ -315,7 +317,8 @@ def measure_in_process() -> dict:
 def server_env(db_name: str, static_root: str) -> dict:
     env = {**os.environ, "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{db_name}", "DEBUG": "0",
            "SECRET_KEY": SECRET, "ALLOWED_HOSTS": "127.0.0.1,localhost", "SECURE_SSL_REDIRECT": "0",
-           "CONN_MAX_AGE": "600", "LOG_LEVEL": "WARNING", "CELERY_BROKER_URL": BROKER, "STATIC_ROOT": static_root,
+           "CONN_MAX_AGE": "600", "LOG_LEVEL": "WARNING", "CELERY_BROKER_URL": BROKER, "CACHE_URL": CACHE,
+           "STATIC_ROOT": static_root,
            "AXES_ENABLED": "0", "API_RATE_PER_TOKEN": "100000/min", "DJANGO_SETTINGS_MODULE": "portal.settings",
            "PYTHONPATH": str(ROOT)}
     env.pop("DATABASE_REPLICA_URLS", None)
@@ -333,7 +336,8 @@ class Stack:
 
     def __enter__(self):
         subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=self.env, check=True)
-        subprocess.run(["redis-cli", "-u", BROKER, "flushdb"], check=True, capture_output=True)
+        for url in (BROKER, CACHE):  # no job and no cached page of an earlier run
+            subprocess.run(["redis-cli", "-u", url, "flushdb"], check=True, capture_output=True)
         self.processes.append(subprocess.Popen(
             [str(ROOT / ".venv/bin/gunicorn"), "portal.wsgi", "--workers", str(self.workers), "--bind",
              f"127.0.0.1:{PORT}", "--log-level", "warning", "--backlog", "1024"], cwd=ROOT, env=self.env))

@@ -198,6 +198,39 @@ CELERY_TASK_EAGER_PROPAGATES = True
 if not CELERY_BROKER_URL:
     CELERY_BROKER_URL = "memory://"
 CELERY_RESULT_BACKEND = None
+
+# The cache (dashboard bodies and their versions, API rate counts, the replica pin): shared
+# by every web process and worker, in Redis — CACHE_URL (redis://host:6379/2), or else the
+# broker's Redis with the database number CACHE_REDIS_DB (by default the broker's plus one) when
+# DEBUG is off. With DEBUG on (development, the tests: they clear the cache, a FLUSHDB on
+# Redis, which must not hit a database someone else uses), with no Redis broker (`make run`,
+# Sentinel, RabbitMQ) and no CACHE_URL: each process's own memory; CACHE_URL=locmem:// asks
+# for that whatever the rest.
+_REDIS_CACHE = "django.core.cache.backends.redis.RedisCache"
+
+
+def _cache_location() -> str:
+    explicit = os.environ.get("CACHE_URL", "").strip()
+    if explicit:
+        return "" if explicit.startswith("locmem:") else explicit
+    if DEBUG or not CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+        return ""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(CELERY_BROKER_URL)
+    path = parts.path.strip("/")
+    db = os.environ.get("CACHE_REDIS_DB", "").strip() or str((int(path) if path.isdigit() else 0) + 1)
+    return urlunsplit((parts.scheme, parts.netloc, f"/{int(db)}", parts.query, ""))
+
+
+if _cache_location():
+    CACHES = {"default": {
+        "BACKEND": _REDIS_CACHE, "LOCATION": _cache_location(), "KEY_PREFIX": "portal",
+        # A cache that does not answer must not hold a request for long.
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+    }}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "portal"}}
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -245,8 +278,13 @@ REPORTING_EVIDENCE_QUOTA_BYTES = int(os.environ.get("REPORTING_EVIDENCE_QUOTA_BY
 # catches what could not be queued (broker down, worker killed); a nightly full rebuild adds
 # the new month and repairs any drift.
 ROLLUP_DEBOUNCE_SECONDS = float(os.environ.get("ROLLUP_DEBOUNCE_SECONDS", "2"))
-# A dashboard's body is kept in the cache until the next rollup run (0: never cached).
+# A dashboard's body is kept in the cache (0: never cached) until a rollup changes what it
+# shows: with a shared cache, each city, plan, programme and unit has its version there, which
+# a rollup job bumps for the scopes it wrote (portal.dashboards.versions); with a cache of
+# each process's own (local memory), the latest rollup run dates every page, as the web
+# processes cannot hear a worker's bumps.
 DASHBOARD_CACHE_SECONDS = int(os.environ.get("DASHBOARD_CACHE_SECONDS", "600"))
+DASHBOARD_CACHE_SCOPED = env_bool("DASHBOARD_CACHE_SCOPED", CACHES["default"]["BACKEND"] == _REDIS_CACHE)
 CELERY_BEAT_SCHEDULE["rollups-sweep-dirty"] = {"task": "dashboards.recompute_dirty", "schedule": 60.0}
 CELERY_BEAT_SCHEDULE["rollups-rebuild"] = {"task": "dashboards.rebuild", "schedule": crontab(hour=2, minute=30)}
 

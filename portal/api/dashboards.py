@@ -8,7 +8,6 @@ from datetime import date
 from django.conf import settings
 from django.core.cache import cache
 from django.shortcuts import get_object_or_404
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
@@ -17,9 +16,9 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from portal.dashboards import reads
+from portal.dashboards import reads, versions
 from portal.dashboards.models import Tally
-from portal.dashboards.views import get_city_for_user, get_plan_for_user, get_unit_for_user, visible_cities
+from portal.dashboards.views import cache_key, get_city_for_user, get_plan_for_user, get_unit_for_user, visible_cities
 from tasks.models import Programme
 
 AS_OF = OpenApiParameter("as_of", OpenApiTypes.STR, description=gettext_lazy("月份，如 2025-06；缺省为最近一个已汇总的月份"))
@@ -41,18 +40,18 @@ def month(value: date | None) -> str | None:
 
 
 class DashboardView(APIView):
-    def cached(self, key: tuple, build) -> Response:
-        """The figures, kept in the cache until the next rollup run, as the pages keep theirs
-        (access is checked before: the key names the object and what the caller may see)."""
+    def cached(self, key: tuple, build, scopes) -> Response:
+        """The figures, kept in the cache until a rollup changes the scopes they show, as the
+        pages keep theirs (access is checked before: the key names the object and what the
+        caller may see)."""
         seconds = settings.DASHBOARD_CACHE_SECONDS
         if not seconds:
             return Response(build())
-        parts = (*key, self.request.query_params.get("as_of", "").strip()[:10], reads.summary_version(), get_language())
-        cache_key = "api:dashboards:" + ":".join(str(part) for part in parts)
-        body = cache.get(cache_key)
+        body_key = cache_key("api:dashboards:", (*key, self.request.query_params.get("as_of", "").strip()[:10]), scopes)
+        body = cache.get(body_key)
         if body is None:
             body = build()
-            cache.set(cache_key, body, seconds)
+            cache.set(body_key, body, seconds)
         return Response(body)
 
     def wanted(self) -> date | None:
@@ -93,14 +92,16 @@ class CitiesView(DashboardView):
                            for city, summary, latest in data.rows],
             }
 
-        return self.cached(("cities", ",".join(str(c.pk) for c in cities)), build)
+        return self.cached(("cities", ",".join(str(c.pk) for c in cities)), build,
+                           versions.city_scopes(c.pk for c in cities))
 
 
 class CityView(DashboardView):
     @extend_schema(summary=gettext_lazy("城市驾驶舱：方案、专项、滞后单位和措施"), parameters=[AS_OF], responses=OpenApiTypes.OBJECT)
     def get(self, request, pk: int):
         city, wanted = get_city_for_user(request.user, pk), self.wanted()
-        return self.cached(("city", city.pk), lambda: self.figures(reads.city_dashboard(city, wanted)))
+        return self.cached(("city", city.pk), lambda: self.figures(reads.city_dashboard(city, wanted)),
+                           versions.city_scopes([city.pk]))
 
     @staticmethod
     def figures(board) -> dict:
@@ -120,7 +121,8 @@ class ProgrammeView(DashboardView):
     def get(self, request, pk: int):
         programme, cities, wanted = get_object_or_404(Programme, pk=pk), visible_cities(request.user), self.wanted()
         return self.cached(("programme", programme.pk, ",".join(str(c.pk) for c in cities)),
-                           lambda: self.figures(programme, reads.programme_dashboard(programme, cities, wanted)))
+                           lambda: self.figures(programme, reads.programme_dashboard(programme, cities, wanted)),
+                           versions.programme_scopes(programme.pk))
 
     @staticmethod
     def figures(programme, board) -> dict:
@@ -145,7 +147,8 @@ class PlanView(DashboardView):
     @extend_schema(summary=gettext_lazy("方案：任务和措施的状态"), parameters=[AS_OF], responses=OpenApiTypes.OBJECT)
     def get(self, request, pk: int):
         plan, wanted = get_plan_for_user(request.user, pk), self.wanted()
-        return self.cached(("plan", plan.pk), lambda: self.figures(reads.plan_dashboard(plan, wanted)))
+        return self.cached(("plan", plan.pk), lambda: self.figures(reads.plan_dashboard(plan, wanted)),
+                           [("plan", plan.pk)])
 
     @staticmethod
     def figures(board) -> dict:
@@ -163,7 +166,8 @@ class UnitView(DashboardView):
     @extend_schema(summary=gettext_lazy("单位：牵头和配合的措施，按滞后程度"), parameters=[AS_OF], responses=OpenApiTypes.OBJECT)
     def get(self, request, pk: int):
         unit, wanted = get_unit_for_user(request.user, pk), self.wanted()
-        return self.cached(("unit", unit.pk), lambda: self.figures(reads.unit_dashboard(unit, wanted)))
+        return self.cached(("unit", unit.pk), lambda: self.figures(reads.unit_dashboard(unit, wanted)),
+                           [("unit", unit.pk)])
 
     @staticmethod
     def figures(board) -> dict:

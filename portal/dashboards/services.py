@@ -19,7 +19,7 @@ import math
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
@@ -32,7 +32,7 @@ from portal.celery import enqueue
 from portal.memory import garbage_collection_paused
 from tasks.models import Measure, Responsibility, Task
 
-from . import rollups, writing
+from . import rollups, versions, writing
 from .computing import (
     CITY_FIELDS, KEYS, MEASURE_FIELDS, MEASURE_UNIT_FIELDS, PLAN_FIELDS, PROGRAMME_FIELDS, SERIES_FIELDS, TASK_FIELDS,
     UNIT_FIELDS, Fresh, compute_plan, computed_plans, counting_actual_values, plan_infos, programme_ancestors,
@@ -149,6 +149,7 @@ def on_measure_deleted(sender, instance: Measure, **kwargs) -> None:
 class Recomputed:
     measures: int = 0
     plans: int = 0
+    touched: versions.Touched = field(default_factory=versions.Touched)  # the dashboards' cache versions
 
 
 def _recompute_measures(measure_ids: Iterable[int], thresholds: rollups.Thresholds, today: date | None, *,
@@ -197,6 +198,7 @@ def _recompute_measures(measure_ids: Iterable[int], thresholds: rollups.Threshol
         done.measures += rows.measures_n
         cities.add(plan.city_id)
         done.plans += 1
+        done.touched.plans.add(plan.id)
     writing.lock_top()
     if cities:
         writing.write_cities(cities)
@@ -204,18 +206,25 @@ def _recompute_measures(measure_ids: Iterable[int], thresholds: rollups.Threshol
     writing.apply_unit_deltas({key: d for key, d in deltas.items() if key[0] not in units_to_sum})
     if units_to_sum:
         writing.write_units(units_to_sum)
+    done.touched.plans |= whole
+    done.touched.cities |= cities
+    done.touched.units |= units_to_sum | {key[0] for key in deltas}
+    done.touched.deletions = bool(whole or city_ids or unit_ids)
     return done
 
 
 def rollups_recompute_measures(*, measure_ids: Iterable[int], today: date | None = None) -> RollupRun:
-    """Recompute these measures now (every job records its run: the dashboards' cache key)."""
+    """Recompute these measures now (every job records its run, and bumps the dashboards'
+    cache versions of what it wrote)."""
     started, clock = timezone.now(), time.perf_counter()
     with transaction.atomic():
         done = _recompute_measures(measure_ids, thresholds_current(), today)
-        return RollupRun.objects.create(
+        run = RollupRun.objects.create(
             kind=RollupRun.Kind.INCREMENTAL, started_at=started, seconds=time.perf_counter() - clock,
             measures=done.measures, plans=done.plans,
         )
+    versions.rollup_written(done.touched)
+    return run
 
 
 def _rebuild_everything(today: date | None, *, prefetch: bool = False) -> Recomputed:
@@ -231,7 +240,7 @@ def _rebuild_everything(today: date | None, *, prefetch: bool = False) -> Recomp
             fresh.add(rows)
         for model, fields, rows in fresh.tables():
             tables.insert(model, fields, rows)
-    return Recomputed(fresh.measures_n, len(plans))
+    return Recomputed(fresh.measures_n, len(plans), versions.Touched(everything=True))
 
 
 def rollups_rebuild(*, today: date | None = None) -> RollupRun:
@@ -255,6 +264,7 @@ def rollups_rebuild(*, today: date | None = None) -> RollupRun:
             kind=RollupRun.Kind.FULL, started_at=started, seconds=time.perf_counter() - clock,
             measures=done.measures, plans=done.plans,
         )
+    versions.rollup_written(done.touched)
     writing.analyze()
     return run
 
@@ -285,6 +295,7 @@ def rollups_recompute_dirty(*, today: date | None = None) -> RollupRun | None:
         run = RollupRun.objects.create(
             kind=kind, started_at=started, seconds=time.perf_counter() - clock, measures=done.measures, plans=done.plans,
         )
+    versions.rollup_written(done.touched)
     if kind == RollupRun.Kind.FULL:
         writing.analyze()
     return run

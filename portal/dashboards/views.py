@@ -23,7 +23,7 @@ from tasks.models import Measure, Plan, Programme
 from units.access import scope_for
 from units.models import Membership, Region, Unit
 
-from . import briefing, briefing_docx, charts, reads, services
+from . import briefing, briefing_docx, charts, reads, services, versions
 from .forms import MeasureFilterForm, ThresholdsForm
 from .models import MeasureSummary, StatusThresholds
 from .tables import MeasureStatusTable
@@ -87,22 +87,29 @@ def _wanted_month(request: HttpRequest) -> date | None:
 # --- pages ----------------------------------------------------------------------------------
 
 
-def _page(request: HttpRequest, template: str, build, *, key: tuple | None = None) -> HttpResponse:
-    """A dashboard: its body rendered from the summary tables and kept in the cache until the
-    tables change (the key names the object, the month asked for and what the viewer may
-    see; the latest rollup run dates it), inside the site's page (navigation per user).
+def cache_key(prefix: str, key: tuple, scopes) -> str:
+    """The key of a dashboard's cached body: what it names (the object, the month asked for,
+    what the viewer may see), the language, and the versions of the scopes it shows
+    (versions.py) — or, with a cache of each process's own, the latest rollup run."""
+    version = versions.current(scopes) if versions.scoped() else reads.summary_version()
+    return prefix + ":".join(str(part) for part in (*key, version, get_language()))
+
+
+def _page(request: HttpRequest, template: str, build, *, key: tuple | None = None, scopes=()) -> HttpResponse:
+    """A dashboard: its body rendered from the summary tables and kept in the cache until a
+    rollup changes the scopes it shows, inside the site's page (navigation per user).
     """
     seconds = settings.DASHBOARD_CACHE_SECONDS
-    cache_key = None
+    page_key = None
     page = None
     if key is not None and seconds:
-        cache_key = "dashboards:" + ":".join(str(part) for part in (*key, reads.summary_version(), get_language()))
-        page = cache.get(cache_key)
+        page_key = cache_key("dashboards:", key, scopes)
+        page = cache.get(page_key)
     if page is None:
         context = build()
         page = {"title": context["title"], "body": render_to_string(template, context, request if key is None else None)}
-        if cache_key:
-            cache.set(cache_key, page, seconds)
+        if page_key:
+            cache.set(page_key, page, seconds)
     # The body is shared by every viewer; the 督办 links in it are each viewer's own.
     return render(request, "dashboards/page.html", {**page, "body": issue_links(page["body"], request.user)})
 
@@ -125,7 +132,8 @@ def overview(request: HttpRequest) -> HttpResponse:
         }
 
     return _page(request, "dashboards/overview.html", build,
-                 key=("overview", ",".join(str(c.pk) for c in cities), _month_key(request)))
+                 key=("overview", ",".join(str(c.pk) for c in cities), _month_key(request)),
+                 scopes=versions.city_scopes(c.pk for c in cities))
 
 
 @login_required
@@ -146,7 +154,8 @@ def city(request: HttpRequest, pk: int) -> HttpResponse:
             },
         }
 
-    return _page(request, "dashboards/city.html", build, key=("city", item.pk, _month_key(request)))
+    return _page(request, "dashboards/city.html", build, key=("city", item.pk, _month_key(request)),
+                 scopes=versions.city_scopes([item.pk]))
 
 
 @login_required
@@ -165,10 +174,11 @@ def programme(request: HttpRequest, pk: int) -> HttpResponse:
         }
 
     return _page(request, "dashboards/programme.html", build,
-                 key=("programme", item.pk, ",".join(str(c.pk) for c in cities), _month_key(request)))
+                 key=("programme", item.pk, ",".join(str(c.pk) for c in cities), _month_key(request)),
+                 scopes=versions.programme_scopes(item.pk))
 
 
-def _summary_page(request: HttpRequest, template: str, item, title: str, read) -> HttpResponse:
+def _summary_page(request: HttpRequest, template: str, item, title: str, read, scope: str) -> HttpResponse:
     """A plan's or a unit's dashboard: its tallies at the month asked for, and their trend."""
     wanted = _wanted_month(request)
 
@@ -181,19 +191,19 @@ def _summary_page(request: HttpRequest, template: str, item, title: str, read) -
         }
 
     kind = template.removeprefix("dashboards/").removesuffix(".html")
-    return _page(request, template, build, key=(kind, item.pk, _month_key(request)))
+    return _page(request, template, build, key=(kind, item.pk, _month_key(request)), scopes=[(scope, item.pk)])
 
 
 @login_required
 def plan(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_plan_for_user(request.user, pk)
-    return _summary_page(request, "dashboards/plan.html", item, item.title, reads.plan_dashboard)
+    return _summary_page(request, "dashboards/plan.html", item, item.title, reads.plan_dashboard, "plan")
 
 
 @login_required
 def unit(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_unit_for_user(request.user, pk)
-    return _summary_page(request, "dashboards/unit.html", item, item.name, reads.unit_dashboard)
+    return _summary_page(request, "dashboards/unit.html", item, item.name, reads.unit_dashboard, "unit")
 
 
 @login_required
@@ -213,7 +223,8 @@ def measure(request: HttpRequest, pk: int) -> HttpResponse:
             "sample": any(s.has_sample for s in statuses),
         }
 
-    return _page(request, "dashboards/measure.html", build, key=("measure", item.pk))
+    return _page(request, "dashboards/measure.html", build, key=("measure", item.pk),
+                 scopes=[("plan", item.task.plan_id)])  # a measure's figures are rewritten with its plan's
 
 
 @login_required
