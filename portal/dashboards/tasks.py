@@ -29,3 +29,13 @@ def rollups_recompute_dirty_task() -> int:
 def rollups_rebuild_task() -> float:
     """Rebuild every summary table (nightly: new months, time elapsed, any drift)."""
     return services.rollups_rebuild().seconds
+
+
+@shared_task(name="dashboards.bump_versions", acks_late=True, ignore_result=True)
+def dashboards_bump_versions_task(scopes: list) -> int:
+    """Bump these dashboards' cache versions again, once the read replicas have the job's
+    writes (a page rendered from a lagging replica in between is not kept)."""
+    from . import versions
+
+    versions.bump([(kind, int(pk)) for kind, pk in scopes])
+    return len(scopes)

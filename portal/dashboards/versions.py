@@ -116,8 +116,9 @@ def rollup_written(touched: Touched) -> None:
     """Called by a rollup job once its transaction is over: bump what it wrote.
 
     Bumped at once (the caller's own later reads, inside an enclosing transaction, are not
-    served the old pages) and again when the enclosing transaction commits, if there is one
-    (a page rendered from the old tables by another process in between would else stay).
+    served the old pages), again when the enclosing transaction commits, if there is one (a
+    page rendered from the old tables by another process in between would else stay), and,
+    with read replicas, once more DATABASE_REPLICA_PIN_SECONDS later.
     """
     if not scoped():
         return
@@ -127,3 +128,16 @@ def rollup_written(touched: Touched) -> None:
     bump(scopes)
     if connection.in_atomic_block:
         transaction.on_commit(lambda: bump(scopes))
+    if settings.DATABASE_REPLICAS:
+        # A page rendered from a replica that has not replayed the job yet would be kept under
+        # the new versions: bump once more when the replicas should have it.
+        transaction.on_commit(lambda: _bump_later(scopes))
+
+
+def _bump_later(scopes: list[Scope]) -> None:
+    from portal.celery import enqueue
+
+    from .tasks import dashboards_bump_versions_task
+
+    enqueue(dashboards_bump_versions_task, [list(scope) for scope in scopes],
+            countdown=settings.DATABASE_REPLICA_PIN_SECONDS)

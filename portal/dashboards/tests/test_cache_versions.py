@@ -142,6 +142,26 @@ def test_a_job_bumps_only_the_scopes_it_wrote(rolled_up, reporting, scoped, no_b
     assert all(versions.current([scope]) != before[scope] for scope in watched)
 
 
+def test_with_read_replicas_a_job_bumps_again_once_they_should_have_its_writes(
+        rolled_up, reporting, scoped, no_broker, settings, monkeypatch, django_capture_on_commit_callbacks):
+    from portal import celery as portal_celery
+
+    settings.DATABASE_REPLICAS = ["replica"]
+    queued = []
+    monkeypatch.setattr(portal_celery, "enqueue", lambda task, *args, **options: queued.append((task.name, args, options)))
+    zs = Region.objects.get(code="zhongshan")
+    with django_capture_on_commit_callbacks(execute=True):
+        approve_in_zhongshan(reporting, rolled_up)
+    [(name, (scopes,), options)] = queued
+    assert name == "dashboards.bump_versions" and options["countdown"] == settings.DATABASE_REPLICA_PIN_SECONDS
+    assert ["city", zs.pk] in scopes
+    from portal.dashboards.tasks import dashboards_bump_versions_task
+
+    before = versions.current([("city", zs.pk)])
+    dashboards_bump_versions_task(scopes)
+    assert versions.current([("city", zs.pk)]) != before
+
+
 def test_a_lost_version_is_a_miss_never_a_stale_page(client, make_user, rolled_up, scoped):
     client.force_login(make_user("zs_leader_l", city="zhongshan", role="leader"))
     url = reverse("dashboards:city", args=[Region.objects.get(code="zhongshan").pk])
