@@ -12,9 +12,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from units.resources import FORMULA_PREFIXES, neutralise_formula
+from units.resources import neutralise_formula
 
-__all__ = ["FORMULA_PREFIXES", "PortalTable", "PortalTableExport", "neutralise_formula", "workbook_bytes"]
+__all__ = ["PortalTable", "PortalTableExport", "workbook_bytes"]
 
 
 class PortalTable(tables.Table):

@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -78,10 +78,8 @@ def draft_job_create(*, user, city: Region, year_start: int, year_end: int, titl
 
 def draft_job_run(*, job_id: int) -> DraftJob | None:
     """The worker's part: claim the job (once, however often it was sent), draft, record."""
-    claimed = DraftJob.objects.filter(pk=job_id, status=DraftJob.Status.QUEUED, claimed_at=None).update(
-        status=DraftJob.Status.DRAFTING, claimed_at=timezone.now(), attempts=F("attempts") + 1,
-        progress_label="正在识别部分、任务、措施和目标",
-    )
+    claimed = DraftJob.claim(job_id, waiting=DraftJob.Status.QUEUED, running=DraftJob.Status.DRAFTING,
+                             progress_label="正在识别部分、任务、措施和目标")
     if not claimed:
         return None
     job = DraftJob.objects.select_related("city", "created_by").get(pk=job_id)

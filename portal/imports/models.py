@@ -1,5 +1,7 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tasks.models import Plan
@@ -8,7 +10,29 @@ from units.models import Region
 from .ledger.read import FIELD_LABELS
 
 
-class ImportJob(models.Model):
+class QueuedJob(models.Model):
+    """A job whose row is the queue (the broker only wakes a worker): when it last asked for a
+    worker, when a worker took it (one conditional UPDATE; empty while it waits) and how many
+    times. ImportJob and DraftJob share it, and the sweep re-sends what waited."""
+
+    enqueued_at = models.DateTimeField(_("排队时间"), null=True, blank=True)
+    claimed_at = models.DateTimeField(_("开始处理时间"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("处理次数"), default=0)
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def claim(cls, pk: int, *, waiting: str, running: str, **values) -> bool:
+        """Take the job if it waits in `waiting` and nobody holds it: exactly one caller wins."""
+        return bool(
+            cls.objects.filter(pk=pk, status=waiting, claimed_at=None).update(
+                status=running, claimed_at=timezone.now(), attempts=F("attempts") + 1, **values
+            )
+        )
+
+
+class ImportJob(QueuedJob):
     """One uploaded ledger on its way into a plan: the file, the admin's choices, the preview
     and, once confirmed, what the import did. A Celery job does the work; the page polls."""
 
@@ -49,11 +73,6 @@ class ImportJob(models.Model):
     preview = models.JSONField(_("预览"), null=True, blank=True)
     summary = models.JSONField(_("导入结果"), null=True, blank=True)
     error = models.TextField(_("错误"), blank=True)
-    # The row is the queue (the broker only wakes a worker): when the job last asked for one,
-    # when a worker took it (one conditional UPDATE; empty while it waits) and how many times.
-    enqueued_at = models.DateTimeField(_("排队时间"), null=True, blank=True)
-    claimed_at = models.DateTimeField(_("开始处理时间"), null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(_("处理次数"), default=0)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     # Who pressed 确认导入: the import's changes are recorded in the history under his name.
     confirmed_by = models.ForeignKey(
@@ -145,7 +164,7 @@ class RememberedCorrection(Remembered):
         return dict(cls.objects.filter(plan=plan).values_list("row_key", "changes"))
 
 
-class DraftJob(models.Model):
+class DraftJob(QueuedJob):
     """A plan text too long to draft within a request (DRAFTING_MAX_CHARACTERS), drafted by a
     Celery job. As with ImportJob the row is the queue: a worker claims it with one conditional
     UPDATE and the sweep sends again what waited. Once drafted, a ledger opens in an import job
@@ -180,9 +199,6 @@ class DraftJob(models.Model):
     import_job = models.ForeignKey(
         ImportJob, verbose_name=_("台账导入"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    enqueued_at = models.DateTimeField(_("排队时间"), null=True, blank=True)
-    claimed_at = models.DateTimeField(_("开始处理时间"), null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(_("处理次数"), default=0)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)

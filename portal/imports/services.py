@@ -19,7 +19,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from portal.celery import enqueue
@@ -201,9 +201,7 @@ def _claimed(job_id: int, *, waiting: str, running: str):
     """The job, claimed by this worker, or None when it is not waiting (or another worker holds
     it). The lock is taken before the claim, so a claimed job whose lock is free has lost its worker."""
     with _worker_lock(job_id) as locked:
-        claimed = locked and ImportJob.objects.filter(pk=job_id, status=waiting, claimed_at=None).update(
-            status=running, claimed_at=timezone.now(), attempts=F("attempts") + 1
-        )
+        claimed = locked and ImportJob.claim(job_id, waiting=waiting, running=running)
         yield ImportJob.objects.select_related("city", "plan", "created_by", "confirmed_by").get(pk=job_id) if claimed else None
 
 
